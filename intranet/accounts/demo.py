@@ -1,0 +1,149 @@
+"""Demo agents and departments of a fictional city, created through the HR importer."""
+
+import csv
+import datetime
+import importlib
+import io
+import random
+
+from django.apps import apps
+from django.contrib.auth.models import Group
+
+from .importers import import_agents
+from .models import Agent
+
+DEMO_DOMAIN = "ville-demo.fr"
+DEMO_PASSWORD = "intranet-demo"
+
+DIRECTIONS = {
+    "Direction générale des services": ["Mission modernisation et innovation", "Secrétariat général"],
+    "Direction des ressources humaines": [
+        "Service formation et compétences",
+        "Service carrières et paie",
+        "Service recrutement",
+    ],
+    "Direction des systèmes d'information": [
+        "Service infrastructures",
+        "Service applications métiers",
+        "Service support utilisateurs",
+    ],
+    "Direction de l'éducation et de l'enfance": ["Service des écoles", "Service petite enfance"],
+    "Direction de l'espace public": ["Service voirie", "Service propreté", "Service espaces verts"],
+    "Direction de la culture et des sports": ["Service des bibliothèques", "Service des sports"],
+    "Direction des solidarités": ["Service action sociale", "Service seniors"],
+}
+FIRST_NAMES = [
+    "Camille", "Nadia", "Julien", "Sophie", "Karim", "Élodie", "Thomas", "Fatou", "Nicolas",
+    "Amandine", "Yacine", "Céline", "Mathieu", "Inès", "Laurent", "Aurélie", "Mehdi", "Hélène",
+    "Sébastien", "Chloé", "Olivier", "Aïcha", "Pierre", "Manon", "Rachid", "Isabelle", "Hugo",
+    "Léa", "François", "Samira",
+]
+LAST_NAMES = [
+    "Bernard", "Diallo", "Petit", "Robert", "Richard", "Durand", "Lefèvre", "Moreau", "Nguyen",
+    "Fournier", "Girard", "Benali", "Lambert", "Bonnet", "François", "Martinez", "Legrand",
+    "Garnier", "Faure", "Rousseau", "Haddad", "Blanc", "Guerin", "Muller", "Henry", "Roussel",
+    "Nicolas", "Perrin", "Morin", "Mathieu",
+]
+AGENT_TITLES = [
+    "Chargé·e de mission", "Gestionnaire administratif·ve", "Assistant·e de direction",
+    "Technicien·ne", "Agent·e d'accueil", "Chargé·e de projet", "Coordinateur·rice",
+]
+
+# The demo logins: e-mail local part, names, direction, service, title, groups.
+DEMO_LOGINS = [
+    ("admin", "Alex", "Admin", "Direction des systèmes d'information", "Service infrastructures",
+     "Administrateur·rice de l'intranet", ["superuser"]),
+    ("claire.martin", "Claire", "Martin", "Direction de l'espace public", "Service voirie",
+     "Technicienne voirie", []),
+    ("editeur", "Émile", "Dubois", "Direction générale des services", "Secrétariat général",
+     "Chargé de communication interne", ["Éditeurs"]),
+    ("moderatrice", "Marion", "Leroy", "Direction générale des services", "Secrétariat général",
+     "Responsable de la communication interne", ["Modérateurs"]),
+    ("cheffe.projet", "Sarah", "Cohen", "Direction générale des services",
+     "Mission modernisation et innovation", "Cheffe de projet transformation", ["Chefs de projet"]),
+    ("commanditaire", "Bruno", "Marchand", "Direction de l'espace public", "",
+     "Directeur de l'espace public", ["Commanditaires"]),
+    ("referente.competences", "Lucie", "Roux", "Direction des ressources humaines",
+     "Service formation et compétences", "Responsable formation", ["Référents compétences"]),
+]
+
+
+def demo_email(local_part):
+    return f"{local_part}@{DEMO_DOMAIN}"
+
+
+def directory_rows():
+    """About 60 agents: a director per direction, a head per service, their teams."""
+    rng = random.Random(2026)
+    rows, matricule = [], 1000
+    named = {}
+    for login in DEMO_LOGINS:
+        named.setdefault(login[3:5], []).append(login)
+
+    def add(local, first, last, direction, service, title, manager, arrival):
+        nonlocal matricule
+        matricule += 1
+        rows.append([f"{matricule:06d}", last, first, demo_email(local), direction, service,
+                     title, arrival.strftime("%d/%m/%Y"), manager])
+        return demo_email(local)
+
+    def person():
+        first, last = rng.choice(FIRST_NAMES), rng.choice(LAST_NAMES)
+        local = f"{first}.{last}".lower()
+        for accented, plain in zip("éèëïçôâà", "eeeicoaa", strict=True):
+            local = local.replace(accented, plain)
+        return local.replace(" ", "-") + f".{len(rows) + 1}", first, last
+
+    def arrival():
+        return datetime.date(2026, 11, 1) - datetime.timedelta(days=rng.randint(20, 20 * 365))
+
+    for direction, services in DIRECTIONS.items():
+        if (direction, "") in named:
+            local, first, last, *_, title, _groups = named[(direction, "")][0]
+        else:
+            local, first, last = person()
+            title = "Directeur·rice"
+        director = add(local, first, last, direction, "", title, "", arrival())
+        for service in services:
+            head_local, head_first, head_last = person()
+            head = add(head_local, head_first, head_last, direction, service,
+                       "Chef·fe de service", director, arrival())
+            for local, first, last, *_, title, _groups in named.get((direction, service), []):
+                recent = datetime.date.today() - datetime.timedelta(days=30)
+                add(local, first, last, direction, service, title, head,
+                    recent if local == "claire.martin" else arrival())
+            for _index in range(2 if len(services) > 2 else 3):
+                local, first, last = person()
+                add(local, first, last, direction, service, rng.choice(AGENT_TITLES), head,
+                    arrival())
+    return rows
+
+
+def directory_csv():
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, delimiter=";")
+    writer.writerow(["Matricule", "Nom", "Prénom", "E-mail", "Direction", "Service", "Fonction",
+                     "Date d'arrivée", "E-mail du responsable"])
+    writer.writerows(directory_rows())
+    return buffer.getvalue().encode("utf-8")
+
+
+def ensure_role_groups():
+    """The role groups, even after a test flushed the database."""
+    migration = importlib.import_module("intranet.accounts.migrations.0002_role_groups")
+    migration.create_roles(apps, None)
+
+
+def seed(stdout):
+    ensure_role_groups()
+    report = import_agents(directory_csv())
+    stdout.write(f"Agents: {report.created} created, {report.updated} updated, "
+                 f"{report.unchanged} unchanged.")
+    for local, *_rest, groups in DEMO_LOGINS:
+        agent = Agent.objects.get(email=demo_email(local))
+        if "superuser" in groups:
+            agent.is_superuser = agent.is_staff = True
+        if not agent.has_usable_password():
+            agent.set_password(DEMO_PASSWORD)
+        agent.save()
+        agent.groups.add(*Group.objects.filter(name__in=groups))

@@ -1,0 +1,56 @@
+from pathlib import Path
+
+from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext as _
+
+from intranet.accounts.importers import AgentImportError, import_agents
+
+
+class Command(BaseCommand):
+    help = "Import the HR directory (agents and departments) from a CSV file."
+
+    def add_arguments(self, parser):
+        parser.add_argument("file", type=Path, help="CSV export of the HR directory")
+        parser.add_argument(
+            "--deactivate-missing",
+            action="store_true",
+            help="Deactivate the agents with a matricule that are absent from the file.",
+        )
+
+    def handle(self, *args, file, deactivate_missing, **options):
+        try:
+            data = file.read_bytes()
+        except OSError as error:
+            raise CommandError(
+                _("Cannot read %(file)s: %(error)s") % {"file": file, "error": error.strerror}
+            ) from error
+        try:
+            report = import_agents(data, deactivate_missing=deactivate_missing)
+        except AgentImportError as error:
+            raise CommandError(
+                "\n".join(
+                    [_("The file was refused, nothing was changed:"), *error.problems]
+                )
+            ) from error
+
+        self.stdout.write(
+            _(
+                "%(rows)s agents read: %(created)s created, %(updated)s updated, "
+                "%(unchanged)s unchanged; %(departments)s departments created."
+            )
+            % {
+                "rows": report.rows,
+                "created": report.created,
+                "updated": report.updated,
+                "unchanged": report.unchanged,
+                "departments": report.departments_created,
+            }
+        )
+        if report.absent:
+            verb = _("deactivated") if deactivate_missing else _("left active")
+            self.stdout.write(
+                _("%(count)s active agents are absent from the file (%(verb)s):")
+                % {"count": len(report.absent), "verb": verb}
+            )
+            for agent in report.absent:
+                self.stdout.write(f"  {agent.external_id} {agent.get_full_name()} <{agent.email}>")

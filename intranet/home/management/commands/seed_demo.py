@@ -1,0 +1,19 @@
+from django.conf import settings
+from django.core.management.base import BaseCommand
+from django.db import transaction
+from django.utils.module_loading import import_string
+
+from intranet.accounts.demo import DEMO_LOGINS, DEMO_PASSWORD, demo_email
+
+
+class Command(BaseCommand):
+    help = "Create or complete the demo content (idempotent): agents, departments, pages…"
+
+    def handle(self, *args, **options):
+        with transaction.atomic():
+            for path in settings.DEMO_SEEDERS:
+                import_string(path)(self.stdout)
+        self.stdout.write(self.style.SUCCESS("Demo content ready. Demo logins:"))
+        for local, first, last, *_rest, title, groups in DEMO_LOGINS:
+            role = ", ".join(groups) if groups else "agent"
+            self.stdout.write(f"  {demo_email(local):42} {DEMO_PASSWORD}   {role}")

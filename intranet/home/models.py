@@ -1,0 +1,54 @@
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from wagtail.admin.panels import FieldPanel
+from wagtail.fields import RichTextField, StreamField
+from wagtail.models import Page
+from wagtail.search import index
+
+from .attention import attention_items
+from .blocks import BodyBlock
+from .visibility import viewable_pages
+
+
+class HomePage(Page):
+    """The landing page of every agent: greeting, what needs attention, latest content."""
+
+    intro = RichTextField(_("introduction"), blank=True, features=["bold", "italic", "link"])
+
+    content_panels = [*Page.content_panels, FieldPanel("intro")]
+    search_fields = [*Page.search_fields, index.SearchField("intro")]
+
+    parent_page_types = ["wagtailcore.Page"]
+    max_count = 1
+    latest_count = 6
+
+    class Meta:
+        verbose_name = _("home page")
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        context["attention_items"] = attention_items(request)
+        context["latest_pages"] = (
+            viewable_pages(request)
+            .descendant_of(self)
+            .exclude(last_published_at__isnull=True)
+            .order_by("-last_published_at")[: self.latest_count]
+        )
+        return context
+
+
+class StandardPage(Page):
+    """A generic content page: an introduction and free content blocks."""
+
+    intro = models.TextField(_("introduction"), blank=True)
+    body = StreamField(BodyBlock(), verbose_name=_("content"), blank=True)
+
+    content_panels = [*Page.content_panels, FieldPanel("intro"), FieldPanel("body")]
+    search_fields = [
+        *Page.search_fields,
+        index.SearchField("intro"),
+        index.SearchField("body"),
+    ]
+
+    class Meta:
+        verbose_name = _("standard page")

@@ -1,0 +1,37 @@
+from django.contrib.auth.decorators import login_not_required
+from django.core.paginator import Paginator
+from django.db import DatabaseError, connection
+from django.http import JsonResponse
+from django.shortcuts import render
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET
+
+from .visibility import viewable_pages
+
+SEARCH_PAGE_SIZE = 10
+
+
+@login_not_required
+@never_cache
+@require_GET
+def healthz(request):
+    """Liveness and database check for the load balancer and monitoring."""
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+            cursor.fetchone()
+    except DatabaseError:
+        return JsonResponse({"status": "error", "database": "unavailable"}, status=503)
+    return JsonResponse({"status": "ok", "database": "ok"})
+
+
+@require_GET
+def search(request):
+    query = request.GET.get("q", "").strip()[:200]
+    results = None
+    if query:
+        pages = viewable_pages(request).specific()
+        results = Paginator(pages.search(query), SEARCH_PAGE_SIZE).get_page(
+            request.GET.get("page")
+        )
+    return render(request, "home/search.html", {"query": query, "results": results})
