@@ -1,7 +1,9 @@
 from django.conf import settings
 from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_not_required
 from django.urls import include, path
-from django.views.i18n import JavaScriptCatalog
+from django.views.generic import RedirectView
+from django.views.i18n import set_language
 from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
@@ -43,12 +45,17 @@ account_patterns = [
     ),
 ]
 
+# Wagtail's own login forms (admin, private pages) give way to ours.
+login_redirect = login_not_required(RedirectView.as_view(pattern_name="login", query_string=True))
+
 urlpatterns = [
+    path("admin/login/", login_redirect, name="wagtail_admin_login_redirect"),
+    path("_util/login/", login_redirect, name="wagtail_frontend_login_redirect"),
     path("healthz", home_views.healthz, name="healthz"),
     path("compte/", include(account_patterns)),
     path("recherche/", home_views.search, name="search"),
-    path("i18n/", include("django.conf.urls.i18n")),
-    path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
+    # Anyone may switch language, the login page included.
+    path("langue/", login_not_required(set_language), name="set_language"),
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
 ]

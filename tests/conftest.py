@@ -12,7 +12,10 @@ def department(db):
 @pytest.fixture
 def agent(db, department):
     return Agent.objects.create_user(
-        "agent@ville.test", "motdepasse-solide", first_name="Claire", last_name="Martin",
+        "agent@ville.test",
+        "motdepasse-solide",
+        first_name="Claire",
+        last_name="Martin",
         department=department,
     )
 

@@ -55,5 +55,6 @@ def read_rows(text: str):
                 yield reader.line_num, cells
     except csv.Error as error:
         raise UnreadableFile(
-            _("Line %(line)s cannot be read: %(error)s") % {"line": reader.line_num, "error": error}
+            _("Line %(line)s cannot be read: %(error)s")
+            % {"line": reader.line_num, "error": error}
         ) from error

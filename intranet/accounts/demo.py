@@ -16,7 +16,10 @@ DEMO_DOMAIN = "ville-demo.fr"
 DEMO_PASSWORD = "intranet-demo"
 
 DIRECTIONS = {
-    "Direction générale des services": ["Mission modernisation et innovation", "Secrétariat général"],
+    "Direction générale des services": [
+        "Mission modernisation et innovation",
+        "Secrétariat général",
+    ],
     "Direction des ressources humaines": [
         "Service formation et compétences",
         "Service carrières et paie",
@@ -28,43 +31,153 @@ DIRECTIONS = {
         "Service support utilisateurs",
     ],
     "Direction de l'éducation et de l'enfance": ["Service des écoles", "Service petite enfance"],
-    "Direction de l'espace public": ["Service voirie", "Service propreté", "Service espaces verts"],
+    "Direction de l'espace public": [
+        "Service voirie",
+        "Service propreté",
+        "Service espaces verts",
+    ],
     "Direction de la culture et des sports": ["Service des bibliothèques", "Service des sports"],
     "Direction des solidarités": ["Service action sociale", "Service seniors"],
 }
 FIRST_NAMES = [
-    "Camille", "Nadia", "Julien", "Sophie", "Karim", "Élodie", "Thomas", "Fatou", "Nicolas",
-    "Amandine", "Yacine", "Céline", "Mathieu", "Inès", "Laurent", "Aurélie", "Mehdi", "Hélène",
-    "Sébastien", "Chloé", "Olivier", "Aïcha", "Pierre", "Manon", "Rachid", "Isabelle", "Hugo",
-    "Léa", "François", "Samira",
+    "Camille",
+    "Nadia",
+    "Julien",
+    "Sophie",
+    "Karim",
+    "Élodie",
+    "Thomas",
+    "Fatou",
+    "Nicolas",
+    "Amandine",
+    "Yacine",
+    "Céline",
+    "Mathieu",
+    "Inès",
+    "Laurent",
+    "Aurélie",
+    "Mehdi",
+    "Hélène",
+    "Sébastien",
+    "Chloé",
+    "Olivier",
+    "Aïcha",
+    "Pierre",
+    "Manon",
+    "Rachid",
+    "Isabelle",
+    "Hugo",
+    "Léa",
+    "François",
+    "Samira",
 ]
 LAST_NAMES = [
-    "Bernard", "Diallo", "Petit", "Robert", "Richard", "Durand", "Lefèvre", "Moreau", "Nguyen",
-    "Fournier", "Girard", "Benali", "Lambert", "Bonnet", "François", "Martinez", "Legrand",
-    "Garnier", "Faure", "Rousseau", "Haddad", "Blanc", "Guerin", "Muller", "Henry", "Roussel",
-    "Nicolas", "Perrin", "Morin", "Mathieu",
+    "Bernard",
+    "Diallo",
+    "Petit",
+    "Robert",
+    "Richard",
+    "Durand",
+    "Lefèvre",
+    "Moreau",
+    "Nguyen",
+    "Fournier",
+    "Girard",
+    "Benali",
+    "Lambert",
+    "Bonnet",
+    "François",
+    "Martinez",
+    "Legrand",
+    "Garnier",
+    "Faure",
+    "Rousseau",
+    "Haddad",
+    "Blanc",
+    "Guerin",
+    "Muller",
+    "Henry",
+    "Roussel",
+    "Nicolas",
+    "Perrin",
+    "Morin",
+    "Mathieu",
 ]
 AGENT_TITLES = [
-    "Chargé·e de mission", "Gestionnaire administratif·ve", "Assistant·e de direction",
-    "Technicien·ne", "Agent·e d'accueil", "Chargé·e de projet", "Coordinateur·rice",
+    "Chargé·e de mission",
+    "Gestionnaire administratif·ve",
+    "Assistant·e de direction",
+    "Technicien·ne",
+    "Agent·e d'accueil",
+    "Chargé·e de projet",
+    "Coordinateur·rice",
 ]
 
 # The demo logins: e-mail local part, names, direction, service, title, groups.
 DEMO_LOGINS = [
-    ("admin", "Alex", "Admin", "Direction des systèmes d'information", "Service infrastructures",
-     "Administrateur·rice de l'intranet", ["superuser"]),
-    ("claire.martin", "Claire", "Martin", "Direction de l'espace public", "Service voirie",
-     "Technicienne voirie", []),
-    ("editeur", "Émile", "Dubois", "Direction générale des services", "Secrétariat général",
-     "Chargé de communication interne", ["Éditeurs"]),
-    ("moderatrice", "Marion", "Leroy", "Direction générale des services", "Secrétariat général",
-     "Responsable de la communication interne", ["Modérateurs"]),
-    ("cheffe.projet", "Sarah", "Cohen", "Direction générale des services",
-     "Mission modernisation et innovation", "Cheffe de projet transformation", ["Chefs de projet"]),
-    ("commanditaire", "Bruno", "Marchand", "Direction de l'espace public", "",
-     "Directeur de l'espace public", ["Commanditaires"]),
-    ("referente.competences", "Lucie", "Roux", "Direction des ressources humaines",
-     "Service formation et compétences", "Responsable formation", ["Référents compétences"]),
+    (
+        "admin",
+        "Alex",
+        "Admin",
+        "Direction des systèmes d'information",
+        "Service infrastructures",
+        "Administrateur·rice de l'intranet",
+        ["superuser"],
+    ),
+    (
+        "claire.martin",
+        "Claire",
+        "Martin",
+        "Direction de l'espace public",
+        "Service voirie",
+        "Technicienne voirie",
+        [],
+    ),
+    (
+        "editeur",
+        "Émile",
+        "Dubois",
+        "Direction générale des services",
+        "Secrétariat général",
+        "Chargé de communication interne",
+        ["Éditeurs"],
+    ),
+    (
+        "moderatrice",
+        "Marion",
+        "Leroy",
+        "Direction générale des services",
+        "Secrétariat général",
+        "Responsable de la communication interne",
+        ["Modérateurs"],
+    ),
+    (
+        "cheffe.projet",
+        "Sarah",
+        "Cohen",
+        "Direction générale des services",
+        "Mission modernisation et innovation",
+        "Cheffe de projet transformation",
+        ["Chefs de projet"],
+    ),
+    (
+        "commanditaire",
+        "Bruno",
+        "Marchand",
+        "Direction de l'espace public",
+        "",
+        "Directeur de l'espace public",
+        ["Commanditaires"],
+    ),
+    (
+        "referente.competences",
+        "Lucie",
+        "Roux",
+        "Direction des ressources humaines",
+        "Service formation et compétences",
+        "Responsable formation",
+        ["Référents compétences"],
+    ),
 ]
 
 
@@ -83,8 +196,19 @@ def directory_rows():
     def add(local, first, last, direction, service, title, manager, arrival):
         nonlocal matricule
         matricule += 1
-        rows.append([f"{matricule:06d}", last, first, demo_email(local), direction, service,
-                     title, arrival.strftime("%d/%m/%Y"), manager])
+        rows.append(
+            [
+                f"{matricule:06d}",
+                last,
+                first,
+                demo_email(local),
+                direction,
+                service,
+                title,
+                arrival.strftime("%d/%m/%Y"),
+                manager,
+            ]
+        )
         return demo_email(local)
 
     def person():
@@ -106,24 +230,59 @@ def directory_rows():
         director = add(local, first, last, direction, "", title, "", arrival())
         for service in services:
             head_local, head_first, head_last = person()
-            head = add(head_local, head_first, head_last, direction, service,
-                       "Chef·fe de service", director, arrival())
+            head = add(
+                head_local,
+                head_first,
+                head_last,
+                direction,
+                service,
+                "Chef·fe de service",
+                director,
+                arrival(),
+            )
             for local, first, last, *_, title, _groups in named.get((direction, service), []):
                 recent = datetime.date.today() - datetime.timedelta(days=30)
-                add(local, first, last, direction, service, title, head,
-                    recent if local == "claire.martin" else arrival())
+                add(
+                    local,
+                    first,
+                    last,
+                    direction,
+                    service,
+                    title,
+                    head,
+                    recent if local == "claire.martin" else arrival(),
+                )
             for _index in range(2 if len(services) > 2 else 3):
                 local, first, last = person()
-                add(local, first, last, direction, service, rng.choice(AGENT_TITLES), head,
-                    arrival())
+                add(
+                    local,
+                    first,
+                    last,
+                    direction,
+                    service,
+                    rng.choice(AGENT_TITLES),
+                    head,
+                    arrival(),
+                )
     return rows
 
 
 def directory_csv():
     buffer = io.StringIO()
     writer = csv.writer(buffer, delimiter=";")
-    writer.writerow(["Matricule", "Nom", "Prénom", "E-mail", "Direction", "Service", "Fonction",
-                     "Date d'arrivée", "E-mail du responsable"])
+    writer.writerow(
+        [
+            "Matricule",
+            "Nom",
+            "Prénom",
+            "E-mail",
+            "Direction",
+            "Service",
+            "Fonction",
+            "Date d'arrivée",
+            "E-mail du responsable",
+        ]
+    )
     writer.writerows(directory_rows())
     return buffer.getvalue().encode("utf-8")
 
@@ -137,8 +296,10 @@ def ensure_role_groups():
 def seed(stdout):
     ensure_role_groups()
     report = import_agents(directory_csv())
-    stdout.write(f"Agents: {report.created} created, {report.updated} updated, "
-                 f"{report.unchanged} unchanged.")
+    stdout.write(
+        f"Agents: {report.created} created, {report.updated} updated, "
+        f"{report.unchanged} unchanged."
+    )
     for local, *_rest, groups in DEMO_LOGINS:
         agent = Agent.objects.get(email=demo_email(local))
         if "superuser" in groups:

@@ -178,8 +178,16 @@ def check_uniqueness(rows):
             value = getattr(row, key)
             if value in first_seen:
                 problems.append(
-                    _("Line %(line)s: the %(column)s “%(value)s” is already used on line %(first)s.")
-                    % {"line": row.line, "column": label, "value": value, "first": first_seen[value]}
+                    _(
+                        "Line %(line)s: the %(column)s “%(value)s” is already used "
+                        "on line %(first)s."
+                    )
+                    % {
+                        "line": row.line,
+                        "column": label,
+                        "value": value,
+                        "first": first_seen[value],
+                    }
                 )
             else:
                 first_seen[value] = row.line
@@ -201,12 +209,18 @@ def check_against_database(rows):
         owner = known.get(row.email)
         if owner and owner != row.external_id:
             problems.append(
-                _("Line %(line)s: the e-mail “%(email)s” belongs to the agent with matricule %(other)s.")
+                _(
+                    "Line %(line)s: the e-mail “%(email)s” belongs to the agent "
+                    "with matricule %(other)s."
+                )
                 % {"line": row.line, "email": row.email, "other": owner}
             )
         if row.manager_email and row.manager_email not in file_emails | known.keys():
             problems.append(
-                _("Line %(line)s: the manager “%(email)s” is neither in the file nor a known agent.")
+                _(
+                    "Line %(line)s: the manager “%(email)s” is neither in the file "
+                    "nor a known agent."
+                )
                 % {"line": row.line, "email": row.manager_email}
             )
     return problems
@@ -215,7 +229,10 @@ def check_against_database(rows):
 def resolve_departments(rows, report):
     """Return {(direction, service): Department}, creating the missing ones."""
     existing = {
-        (dept.parent.name if dept.parent_id else dept.name, dept.name if dept.parent_id else ""): dept
+        (
+            dept.parent.name if dept.parent_id else dept.name,
+            dept.name if dept.parent_id else "",
+        ): dept
         for dept in Department.objects.select_related("parent")
     }
     for row in rows:

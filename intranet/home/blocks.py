@@ -27,7 +27,10 @@ class BodyBlock(blocks.StreamBlock):
     """Generic content blocks; no raw HTML block on purpose."""
 
     heading = blocks.CharBlock(
-        label=_("Heading"), form_classname="title", icon="title", template="home/blocks/heading.html"
+        label=_("Heading"),
+        form_classname="title",
+        icon="title",
+        template="home/blocks/heading.html",
     )
     paragraph = blocks.RichTextBlock(
         label=_("Paragraph"),

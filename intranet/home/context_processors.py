@@ -2,4 +2,4 @@ from django.conf import settings
 
 
 def site(request):
-    return {"site_name": settings.WAGTAIL_SITE_NAME}
+    return {"intranet_name": settings.WAGTAIL_SITE_NAME}

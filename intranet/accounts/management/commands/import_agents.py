@@ -28,9 +28,7 @@ class Command(BaseCommand):
             report = import_agents(data, deactivate_missing=deactivate_missing)
         except AgentImportError as error:
             raise CommandError(
-                "\n".join(
-                    [_("The file was refused, nothing was changed:"), *error.problems]
-                )
+                "\n".join([_("The file was refused, nothing was changed:"), *error.problems])
             ) from error
 
         self.stdout.write(

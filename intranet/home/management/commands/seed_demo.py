@@ -16,4 +16,6 @@ class Command(BaseCommand):
         self.stdout.write(self.style.SUCCESS("Demo content ready. Demo logins:"))
         for local, first, last, *_rest, title, groups in DEMO_LOGINS:
             role = ", ".join(groups) if groups else "agent"
-            self.stdout.write(f"  {demo_email(local):42} {DEMO_PASSWORD}   {role}")
+            self.stdout.write(
+                f"  {demo_email(local):40} {DEMO_PASSWORD}  {first} {last}, {title} ({role})"
+            )
