@@ -187,7 +187,7 @@ LOGGING = {
 WAGTAIL_PRIVATE_PAGE_OPTIONS = {"password": False}
 WAGTAILDOCS_PRIVATE_COLLECTION_OPTIONS = {"password": False}
 WAGTAIL_FRONTEND_LOGIN_URL = LOGIN_URL
-X_FRAME_OPTIONS = "SAMEORIGIN"  # Wagtail previews pages in a same-origin frame
+X_FRAME_OPTIONS = "DENY"  # Wagtail marks its preview views SAMEORIGIN itself
 
 # Each app's demo content, in dependency order (`manage.py seed_demo`).
 DEMO_SEEDERS = [
