@@ -56,6 +56,7 @@ urlpatterns = [
     path("recherche/", home_views.search, name="search"),
     # Anyone may switch language, the login page included.
     path("langue/", login_not_required(set_language), name="set_language"),
+    path("questionnaires/", include("surveys.urls")),
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
 ]

@@ -31,3 +31,50 @@ def site(db):
     from intranet.home.demo import ensure_home_page
 
     return ensure_home_page()
+
+
+@pytest.fixture
+def make_agent(db, department):
+    """make_agent("nom") → an active agent of the default department, unless told otherwise."""
+    counter = iter(range(1, 10_000))
+
+    def make(last_name=None, **fields):
+        number = next(counter)
+        fields.setdefault("department", department)
+        return Agent.objects.create_user(
+            fields.pop("email", f"agent{number}-{last_name or 'x'}@ville.test".lower()),
+            "motdepasse-solide",
+            first_name=fields.pop("first_name", "Agent"),
+            last_name=last_name or f"Numéro {number}",
+            **fields,
+        )
+
+    return make
+
+
+@pytest.fixture
+def make_survey(db):
+    """make_survey(kinds=[...]) → an open survey with one question per kind."""
+    import datetime
+
+    from django.utils import timezone
+
+    from surveys.models import Question, Survey
+
+    def make(kinds=("recommendation",), owner=None, **fields):
+        now = timezone.now()
+        fields.setdefault("opens_at", now - datetime.timedelta(days=1))
+        fields.setdefault("closes_at", now + datetime.timedelta(days=10))
+        survey = Survey(title=fields.pop("title", "Questionnaire"), owner=owner, **fields)
+        survey.questions = [
+            Question(
+                kind=kind,
+                label=f"Question {kind}",
+                choices="Oui\nNon\nPeut-être" if kind in ("single", "multiple") else "",
+            )
+            for kind in kinds
+        ]
+        survey.save()
+        return survey
+
+    return make

@@ -193,4 +193,5 @@ X_FRAME_OPTIONS = "DENY"  # Wagtail marks its preview views SAMEORIGIN itself
 DEMO_SEEDERS = [
     "intranet.accounts.demo.seed",
     "intranet.home.demo.seed",
+    "surveys.demo.seed",
 ]

@@ -1,0 +1,38 @@
+"""E-mails of the surveys, sent as background tasks through Django's mail framework."""
+
+from django.conf import settings
+from django.core.mail import send_mail
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import translation
+from django_tasks import task
+
+
+def personal_link(invitation):
+    return settings.WAGTAILADMIN_BASE_URL.rstrip("/") + reverse(
+        "surveys:answer", args=[invitation.token]
+    )
+
+
+@task()
+def send_invitation_email(invitation_id, reminder=False):
+    """E-mail an invitation (or a reminder) with the agent's personal link."""
+    from .models import Invitation
+
+    invitation = (
+        Invitation.objects.select_related("survey", "agent").filter(pk=invitation_id).first()
+    )
+    if invitation is None or invitation.answered:
+        return
+    context = {
+        "invitation": invitation,
+        "survey": invitation.survey,
+        "agent": invitation.agent,
+        "link": personal_link(invitation),
+        "reminder": reminder,
+        "site_name": settings.WAGTAIL_SITE_NAME,
+    }
+    with translation.override(settings.LANGUAGE_CODE):
+        subject = render_to_string("surveys/email/invitation_subject.txt", context).strip()
+        body = render_to_string("surveys/email/invitation.txt", context)
+    send_mail(subject, body, None, [invitation.agent.email])

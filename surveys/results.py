@@ -1,0 +1,164 @@
+"""The results of a survey, computed in a constant number of SQL queries.
+
+Every figure of a group (the survey, a question, a direction) under the survey's minimum
+group size *k* is withheld: the templates show "not enough answers" instead.
+"""
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from django.db.models import Avg, Count, F
+
+from .models import Answer, Question, Response
+from .scoring import Recommendation, hide_small_groups, recommendation_counts
+
+
+@dataclass
+class Bar:
+    label: str
+    count: int
+    percent: float
+
+
+@dataclass
+class QuestionResult:
+    number: int
+    question: Question
+    answered: int
+    enough: bool
+    bars: list = field(default_factory=list)
+    recommendation: Recommendation | None = None
+    mean: float | None = None
+    texts: list = field(default_factory=list)
+
+
+@dataclass
+class DirectionResult:
+    name: str
+    responses: int
+    hidden: bool
+    recommendations: dict = field(default_factory=dict)
+
+
+@dataclass
+class SurveyResults:
+    survey: object
+    invited: int
+    responses: int
+    enough: bool
+    questions: list
+    directions: list
+    recommendation_questions: list
+
+
+def bars(counts, labels, total):
+    return [
+        Bar(str(label), counts.get(label, 0), 100 * counts.get(label, 0) / total)
+        for label in labels
+    ]
+
+
+def survey_results(survey):
+    k = survey.min_group_size
+    questions = list(survey.questions.all())
+    responses = Response.objects.filter(survey=survey).count()
+    invited = survey.invitations.count()
+    answers = Answer.objects.filter(response__survey=survey)
+
+    answered = dict(
+        answers.values("question_id")
+        .annotate(n=Count("response_id", distinct=True))
+        .values_list("question_id", "n")
+    )
+    values = defaultdict(dict)
+    for question_id, value, n in (
+        answers.filter(value__isnull=False)
+        .values("question_id", "value")
+        .annotate(n=Count("pk"))
+        .values_list("question_id", "value", "n")
+    ):
+        values[question_id][value] = n
+    choices = defaultdict(dict)
+    for question_id, choice, n in (
+        answers.exclude(choice="")
+        .values("question_id", "choice")
+        .annotate(n=Count("pk"))
+        .values_list("question_id", "choice", "n")
+    ):
+        choices[question_id][choice] = n
+    means = dict(
+        answers.filter(question__kind=Question.Kind.SCALE)
+        .values("question_id")
+        .annotate(mean=Avg("value"))
+        .values_list("question_id", "mean")
+    )
+    recommendations = {
+        row.pop("question_id"): Recommendation(min_group_size=k, **row)
+        for row in answers.filter(question__kind=Question.Kind.RECOMMENDATION, value__isnull=False)
+        .values("question_id")
+        .annotate(**recommendation_counts())
+    }
+    texts = defaultdict(list)
+    if responses >= k:
+        for question_id, text in (
+            answers.exclude(text="").order_by("pk").values_list("question_id", "text")
+        ):
+            texts[question_id].append(text)
+
+    results = []
+    for number, question in enumerate(questions, start=1):
+        count = answered.get(question.pk, 0)
+        result = QuestionResult(number, question, answered=count, enough=count >= k and count > 0)
+        if result.enough:
+            if question.kind in Question.NUMERIC_KINDS:
+                low, high = Question.RANGES[question.kind]
+                result.bars = bars(values[question.pk], range(low, high + 1), count)
+            elif question.kind in Question.CHOICE_KINDS:
+                result.bars = bars(choices[question.pk], question.choice_list, count)
+            result.recommendation = recommendations.get(question.pk)
+            result.mean = means.get(question.pk)
+            result.texts = texts.get(question.pk, [])
+        results.append(result)
+
+    recommendation_questions = [q for q in questions if q.kind == Question.Kind.RECOMMENDATION]
+    return SurveyResults(
+        survey=survey,
+        invited=invited,
+        responses=responses,
+        enough=responses >= k and responses > 0,
+        questions=results,
+        directions=direction_breakdown(survey, answers, recommendation_questions)
+        if responses >= k
+        else [],
+        recommendation_questions=recommendation_questions,
+    )
+
+
+def direction_breakdown(survey, answers, recommendation_questions):
+    """Responses and recommendation scores per direction, small groups withheld."""
+    k = survey.min_group_size
+    counts = {
+        row["name"] or "": row["n"]
+        for row in Response.objects.filter(survey=survey)
+        .values(name=F("department__name"))
+        .annotate(n=Count("pk"))
+    }
+    hidden = hide_small_groups(counts, k)
+    per_direction = defaultdict(dict)
+    if recommendation_questions:
+        for row in (
+            answers.filter(question__kind=Question.Kind.RECOMMENDATION, value__isnull=False)
+            .values("question_id", name=F("response__department__name"))
+            .annotate(**recommendation_counts())
+        ):
+            name, question_id = row.pop("name") or "", row.pop("question_id")
+            per_direction[name][question_id] = Recommendation(min_group_size=k, **row)
+    return [
+        DirectionResult(
+            name=name,
+            responses=count,
+            hidden=name in hidden,
+            recommendations={} if name in hidden else per_direction.get(name, {}),
+        )
+        for name, count in sorted(counts.items())
+    ]

@@ -1,0 +1,15 @@
+from django.urls import path
+
+from . import views
+
+app_name = "surveys"
+
+urlpatterns = [
+    path("", views.my_surveys, name="mine"),
+    path("<int:pk>/", views.survey_detail, name="detail"),
+    path("repondre/<str:token>/", views.answer, name="answer"),
+    path("<int:pk>/resultats/", views.results, name="results"),
+    path("<int:pk>/resultats.csv", views.export, {"file_format": "csv"}, name="export_csv"),
+    path("<int:pk>/resultats.xlsx", views.export, {"file_format": "xlsx"}, name="export_xlsx"),
+    path("<int:pk>/clore/", views.close, name="close"),
+]

@@ -1,0 +1,136 @@
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.db import OperationalError
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.text import slugify
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from . import exports, services
+from .forms import AnswerForm
+from .models import Invitation, Survey
+from .permissions import can_see_results
+from .results import survey_results
+
+
+def my_surveys(request):
+    """“Mes questionnaires”: my invitations, open ones first."""
+    invitations = list(
+        Invitation.objects.filter(agent=request.user)
+        .select_related("survey")
+        .order_by("answered", "survey__closes_at")
+    )
+    now = timezone.now()
+    to_answer = [i for i in invitations if not i.answered and i.survey.is_open(now)]
+    others = [i for i in invitations if i not in to_answer]
+    return render(
+        request, "surveys/my_surveys.html", {"to_answer": to_answer, "others": others, "now": now}
+    )
+
+
+def unavailable(request, reason, survey=None, status=200):
+    return render(
+        request,
+        "surveys/unavailable.html",
+        {"reason": reason, "survey": survey},
+        status=status,
+    )
+
+
+def survey_detail(request, pk):
+    """The survey's presentation, with its anonymity guarantee; invited agents go on."""
+    survey = get_object_or_404(Survey, pk=pk)
+    invitation = Invitation.objects.filter(survey=survey, agent=request.user).first()
+    if invitation is None and not can_see_results(request.user, survey):
+        return unavailable(request, "not_invited", survey, status=403)
+    return render(
+        request,
+        "surveys/survey_detail.html",
+        {
+            "survey": survey,
+            "invitation": invitation,
+            "can_see_results": can_see_results(request.user, survey),
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def answer(request, token):
+    invitation = Invitation.objects.select_related("survey", "agent").filter(token=token).first()
+    if invitation is None:
+        return unavailable(request, "unknown_link", status=404)
+    survey = invitation.survey
+    if invitation.agent_id != request.user.pk:
+        return unavailable(request, "not_yours", survey, status=403)
+    if invitation.answered:
+        return unavailable(request, "already_answered", survey)
+    if not survey.has_started():
+        return unavailable(request, "not_open_yet", survey)
+    if survey.is_closed:
+        return unavailable(request, "closed", survey)
+
+    questions = survey.questions.select_related("subject")
+    form = AnswerForm(questions, request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.submit_response(invitation, form.answers())
+        except services.AlreadyAnswered:
+            return unavailable(request, "already_answered", survey)
+        except OperationalError:
+            messages.error(
+                request, _("The server is busy: your answers were not saved. Send again.")
+            )
+        else:
+            messages.success(request, _("Thank you, your answers are saved."))
+            return redirect("surveys:mine")
+    return render(
+        request,
+        "surveys/answer.html",
+        {"survey": survey, "form": form, "fields": form.numbered_fields()},
+    )
+
+
+def results_or_403(request, pk):
+    survey = get_object_or_404(Survey, pk=pk)
+    if not can_see_results(request.user, survey):
+        raise PermissionDenied
+    return survey
+
+
+def results(request, pk):
+    survey = results_or_403(request, pk)
+    return render(request, "surveys/results.html", {"results": survey_results(survey)})
+
+
+def export(request, pk, file_format):
+    survey = results_or_403(request, pk)
+    if survey.responses.count() < survey.min_group_size:
+        messages.error(
+            request,
+            _("Not enough answers to export them (at least %(k)s).")
+            % {"k": survey.min_group_size},
+        )
+        return redirect("surveys:results", survey.pk)
+    rows = exports.export_rows(survey)
+    filename = f"resultats-{slugify(survey.title)[:50] or survey.pk}"
+    if file_format == "xlsx":
+        response = HttpResponse(
+            exports.to_xlsx(rows),
+            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        )
+    else:
+        response = HttpResponse(exports.to_csv(rows), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{filename}.{file_format}"'
+    return response
+
+
+@require_POST
+def close(request, pk):
+    survey = results_or_403(request, pk)
+    if services.close(survey):
+        messages.success(request, _("The survey is closed."))
+    else:
+        messages.info(request, _("The survey was already closed."))
+    return redirect("surveys:results", survey.pk)
