@@ -107,7 +107,10 @@ def test_invalid_answers_keep_what_was_typed_and_save_nothing(agent_client, invi
     assert "Champ requis." in content
     assert f'href="#id_q{questions["scale"].pk}"' in content
     assert f'id="id_q{questions["scale"].pk}_errors"' in content
-    assert 'value="Plus de réunions courtes"' in content or "Plus de réunions courtes</textarea>" in content
+    assert (
+        'value="Plus de réunions courtes"' in content
+        or "Plus de réunions courtes</textarea>" in content
+    )
     assert 'value="Oui" id="id_q' in content and "checked" in content
     assert Response.objects.count() == 0
     invitation.refresh_from_db()
