@@ -187,3 +187,12 @@ def test_the_survey_page_documents_the_anonymity_guarantee(agent_client, invitat
     content = agent_client.get(reverse("surveys:detail", args=[survey.pk])).content.decode()
     assert "sans aucun lien avec votre compte" in content
     assert answer_url(invitation) in content
+
+
+def test_home_page_asks_to_answer_open_surveys(agent_client, invitation, site, make_survey, agent):
+    closed = make_survey(title="Ancien questionnaire", closed_at=timezone.now())
+    Invitation.objects.create(survey=closed, agent=agent)
+    content = agent_client.get("/").content.decode()
+    assert "Répondre au questionnaire « Baromètre »" in content
+    assert answer_url(invitation) in content
+    assert "Ancien questionnaire" not in content
