@@ -199,3 +199,29 @@ def test_twenty_concurrent_submits_of_one_invitation_record_one_response(make_su
     assert sorted(outcomes) == ["refused"] * 19 + ["saved"]
     assert Response.objects.count() == 1
     assert Response.objects.get().answers.count() == 2
+
+
+def test_invitations_queued_in_the_database_are_sent_by_the_worker(
+    make_survey, make_agent, settings, django_capture_on_commit_callbacks
+):
+    from django_tasks import task_backends
+
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    task_backends._settings = None
+    task_backends._backends = {}
+    try:
+        survey = make_survey(audience=Survey.Audience.EVERYONE)
+        make_agent()
+        with django_capture_on_commit_callbacks(execute=True):
+            invited = services.invite(survey)
+        assert mail.outbox == []
+        call_command(
+            "db_worker",
+            batch=True,
+            no_startup_delay=True,
+            stdout=open("/dev/null", "w"),  # noqa: SIM115
+        )
+        assert len(mail.outbox) == invited
+    finally:
+        task_backends._settings = None
+        task_backends._backends = {}

@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "viewflow",
     "viewflow.workflow",
     "django_tasks",
+    "django_tasks_db",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -154,7 +155,13 @@ EMAIL_TIMEOUT = int(env("EMAIL_TIMEOUT", "10"))
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", "Intranet <intranet@localhost>")
 SERVER_EMAIL = env("SERVER_EMAIL", DEFAULT_FROM_EMAIL)
 
-TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+# Background work (e-mails): "database" queues it for `manage.py db_worker`; "immediate" runs
+# it inside the request, which is fine for the demo.
+TASK_BACKENDS = {
+    "database": "django_tasks_db.DatabaseBackend",
+    "immediate": "django_tasks.backends.immediate.ImmediateBackend",
+}
+TASKS = {"default": {"BACKEND": TASK_BACKENDS[env("TASKS_BACKEND", "immediate")]}}
 
 WAGTAIL_SITE_NAME = env("SITE_NAME", "Intranet de la Ville")
 WAGTAILADMIN_BASE_URL = env("BASE_URL", "http://127.0.0.1:8000")
@@ -194,4 +201,5 @@ DEMO_SEEDERS = [
     "intranet.accounts.demo.seed",
     "intranet.home.demo.seed",
     "surveys.demo.seed",
+    "skills.demo.seed",
 ]

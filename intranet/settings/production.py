@@ -11,6 +11,8 @@ if not SECRET_KEY or len(SECRET_KEY) < 50:  # noqa: F405
 if not ALLOWED_HOSTS:  # noqa: F405
     raise ImproperlyConfigured("ALLOWED_HOSTS must list the host names the intranet answers.")
 
+TASKS = {"default": {"BACKEND": TASK_BACKENDS[env("TASKS_BACKEND", "database")]}}  # noqa: F405
+
 STORAGES["staticfiles"] = {  # noqa: F405
     "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
 }
