@@ -201,5 +201,4 @@ DEMO_SEEDERS = [
     "intranet.accounts.demo.seed",
     "intranet.home.demo.seed",
     "surveys.demo.seed",
-    "skills.demo.seed",
 ]
