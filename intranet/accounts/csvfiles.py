@@ -13,7 +13,7 @@ class UnreadableFile(ValueError):
 
 def decode(data: bytes) -> str:
     """UTF-8 (with or without BOM) first, then Windows-1252, the encoding of Excel in France."""
-    if not data.strip():
+    if not data.removeprefix(b"\xef\xbb\xbf").strip():
         raise UnreadableFile(_("The file is empty."))
     if b"\x00" in data:
         raise UnreadableFile(_("The file is not a CSV text file (it contains binary data)."))

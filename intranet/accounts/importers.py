@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
+from django.db.models.functions import Lower
 from django.utils.translation import gettext as _
 
 from .csvfiles import UnreadableFile, decode, normalise_header, read_rows
@@ -39,7 +40,15 @@ COLUMN_LABELS = {
 }
 REQUIRED_VALUES = ("external_id", "last_name", "first_name", "email", "direction")
 DATE_FORMATS = ("%d/%m/%Y", "%Y-%m-%d")
-AGENT_FIELDS = ("first_name", "last_name", "email", "job_title", "arrival_date", "department_id")
+AGENT_FIELDS = (
+    "first_name",
+    "last_name",
+    "email",
+    "job_title",
+    "arrival_date",
+    "department_id",
+    "is_active",
+)
 
 
 class AgentImportError(Exception):
@@ -194,26 +203,44 @@ def check_uniqueness(rows):
     return problems
 
 
+def agents_by_email(emails):
+    """Agents whose e-mail, in any case, is one of ``emails`` (given in lower case)."""
+    return Agent.objects.annotate(email_lower=Lower("email")).filter(email_lower__in=emails)
+
+
 def check_against_database(rows):
-    """Managers must exist; an e-mail must not belong to another matricule."""
+    """Managers must exist; an e-mail must not belong to another agent."""
     problems = []
     file_emails = {row.email for row in rows}
     wanted = file_emails | {row.manager_email for row in rows if row.manager_email}
     known = {
-        email.lower(): external_id
-        for email, external_id in Agent.objects.filter(email__in=wanted).values_list(
-            "email", "external_id"
+        email: (pk, external_id)
+        for email, pk, external_id in agents_by_email(wanted).values_list(
+            "email_lower", "pk", "external_id"
         )
     }
+    matricule_owners = dict(
+        Agent.objects.filter(external_id__in=[row.external_id for row in rows]).values_list(
+            "external_id", "pk"
+        )
+    )
     for row in rows:
-        owner = known.get(row.email)
-        if owner and owner != row.external_id:
+        owner_pk, owner_matricule = known.get(row.email, (None, None))
+        if owner_matricule and owner_matricule != row.external_id:
             problems.append(
                 _(
                     "Line %(line)s: the e-mail “%(email)s” belongs to the agent "
                     "with matricule %(other)s."
                 )
-                % {"line": row.line, "email": row.email, "other": owner}
+                % {"line": row.line, "email": row.email, "other": owner_matricule}
+            )
+        elif owner_pk and matricule_owners.get(row.external_id, owner_pk) != owner_pk:
+            problems.append(
+                _(
+                    "Line %(line)s: the e-mail “%(email)s” belongs to another agent, "
+                    "who has no matricule."
+                )
+                % {"line": row.line, "email": row.email}
             )
         if row.manager_email and row.manager_email not in file_emails | known.keys():
             problems.append(
@@ -271,10 +298,12 @@ def apply_rows(rows, report, deactivate_missing):
     }
     # Agents created by hand (no matricule yet) are adopted through their e-mail.
     matricule_of_email = {row.email: row.external_id for row in rows}
-    for agent in Agent.objects.filter(
-        external_id__isnull=True, email__in=matricule_of_email.keys()
-    ).select_related("manager"):
-        by_matricule.setdefault(matricule_of_email[agent.email.lower()], agent)
+    for agent in (
+        agents_by_email(matricule_of_email.keys())
+        .filter(external_id__isnull=True)
+        .select_related("manager")
+    ):
+        by_matricule.setdefault(matricule_of_email[agent.email_lower], agent)
 
     to_create, to_update = [], []
     for row in rows:
@@ -285,6 +314,8 @@ def apply_rows(rows, report, deactivate_missing):
             "job_title": row.job_title,
             "arrival_date": row.arrival_date,
             "department_id": departments[(row.direction, row.service or "")].pk,
+            # An agent listed again in the directory works for the city again.
+            "is_active": True,
         }
         agent = by_matricule.get(row.external_id)
         if agent is None:
@@ -320,12 +351,11 @@ def apply_rows(rows, report, deactivate_missing):
 
 def set_managers(rows, by_matricule, touched):
     """Second pass, once every agent of the file has a primary key."""
-    managers = {
-        agent.email.lower(): agent.pk
-        for agent in Agent.objects.filter(
-            email__in={row.manager_email for row in rows if row.external_id in touched}
-        )
-    }
+    managers = dict(
+        agents_by_email(
+            {row.manager_email for row in rows if row.external_id in touched}
+        ).values_list("email_lower", "pk")
+    )
     changed = []
     for row in rows:
         if row.external_id in touched:
