@@ -22,6 +22,12 @@ def question_field(question):
             coerce=int,
             empty_value=None,
             widget=RecommendationSelect,
+            error_messages={
+                "required": _("Choose a mark from %(low)s to %(high)s.")
+                % {"low": low, "high": high},
+                "invalid_choice": _("Choose a mark from %(low)s to %(high)s.")
+                % {"low": low, "high": high},
+            },
             **common,
         )
     if question.kind == Question.Kind.SINGLE_CHOICE:

@@ -6,7 +6,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods
 
 from . import exports, services
 from .forms import AnswerForm
@@ -126,9 +126,12 @@ def export(request, pk, file_format):
     return response
 
 
-@require_POST
+@require_http_methods(["GET", "POST"])
 def close(request, pk):
+    """A confirmation page, then the closing itself: it cannot be undone."""
     survey = results_or_403(request, pk)
+    if request.method == "GET":
+        return render(request, "surveys/confirm_close.html", {"survey": survey})
     if services.close(survey):
         messages.success(request, _("The survey is closed."))
     else:

@@ -104,8 +104,10 @@ def test_invalid_answers_keep_what_was_typed_and_save_nothing(agent_client, invi
     assert response.status_code == 200
     content = response.content.decode()
     assert 'role="alert"' in content
-    assert "Champ requis." in content
-    assert f'href="#id_q{questions["scale"].pk}"' in content
+    assert "Choisissez une note de 1 à 5." in content
+    assert "Choisissez une note de 0 à 10." in content
+    assert f'href="#id_q{questions["scale"].pk}_group"' in content
+    assert f'id="id_q{questions["scale"].pk}_group"' in content
     assert f'id="id_q{questions["scale"].pk}_errors"' in content
     assert (
         'value="Plus de réunions courtes"' in content

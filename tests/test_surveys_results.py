@@ -177,6 +177,17 @@ def test_results_are_refused_to_agents_who_do_not_own_the_survey(
     assert survey.closed_at is None
 
 
+def test_closing_from_the_results_asks_for_confirmation(owner_client, owner, make_survey):
+    survey = make_survey(owner=owner)
+    url = reverse("surveys:close", args=[survey.pk])
+    assert "Clore « Questionnaire » maintenant ?" in owner_client.get(url).content.decode()
+    survey.refresh_from_db()
+    assert survey.closed_at is None
+    owner_client.post(url)
+    survey.refresh_from_db()
+    assert survey.closed_at is not None
+
+
 def test_editors_see_every_surveys_results(client, make_survey, make_agent):
     editor = make_agent()
     editor.groups.add(Group.objects.get(name="Éditeurs"))

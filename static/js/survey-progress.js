@@ -15,8 +15,12 @@
     return Boolean(checked || (textarea && textarea.value.trim()));
   }
 
+  var shown = -1;
+
   function update() {
     var count = Array.prototype.filter.call(questions, answered).length;
+    if (count === shown) { return; }
+    shown = count;
     bar.value = count;
     text.textContent = template.replace("{n}", count).replace("{t}", questions.length);
   }
