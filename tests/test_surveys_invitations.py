@@ -201,6 +201,8 @@ def test_twenty_concurrent_submits_of_one_invitation_record_one_response(make_su
     assert Response.objects.get().answers.count() == 2
 
 
+# The worker closes its database connection between batches, as a real process would.
+@pytest.mark.django_db(transaction=True)
 def test_invitations_queued_in_the_database_are_sent_by_the_worker(
     make_survey, make_agent, settings, django_capture_on_commit_callbacks
 ):
