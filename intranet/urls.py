@@ -57,6 +57,7 @@ urlpatterns = [
     # Anyone may switch language, the login page included.
     path("langue/", login_not_required(set_language), name="set_language"),
     path("questionnaires/", include("surveys.urls")),
+    path("competences/", include("skills.urls")),
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
 ]

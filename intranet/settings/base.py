@@ -201,4 +201,5 @@ DEMO_SEEDERS = [
     "intranet.accounts.demo.seed",
     "intranet.home.demo.seed",
     "surveys.demo.seed",
+    "skills.demo.seed",
 ]

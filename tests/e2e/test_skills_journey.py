@@ -1,0 +1,70 @@
+import re
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import expect
+
+from .conftest import assert_accessible, login
+
+pytestmark = pytest.mark.e2e
+
+CATCH_UP = Path(__file__).parent.parent / "data" / "pix" / "collecte-rattrapage-demo.csv"
+CAMPAIGN = "Diagnostic numérique – rattrapage novembre 2026"
+
+
+def test_officer_imports_a_pix_export_and_an_agent_reads_her_levels(page):
+    login(page, "referente.competences@ville-demo.fr")
+    page.goto("/admin/")
+    page.get_by_role("link", name="Import PIX").click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Importer un export PIX")
+    page.get_by_label("Export PIX Orga").set_input_files(CATCH_UP)
+    page.get_by_role("button", name="Importer").click()
+
+    expect(page).to_have_url(re.compile(r"/admin/pixcampaign/inspect/\d+/"))
+    expect(page.get_by_text(f"Campagne « {CAMPAIGN} »")).to_be_visible()
+    expect(page.get_by_text("rattachés à un agent : 2")).to_be_visible()
+
+    page.goto("/competences/evolution/")
+    expect(page.get_by_role("heading", level=1)).to_have_text(
+        "Évolution des compétences numériques"
+    )
+    expect(page.get_by_role("heading", level=2)).to_have_text("Toute la ville")
+    # By default the two latest campaigns: only Claire took the catch-up one.
+    expect(page.get_by_text("Effectif insuffisant.")).to_be_visible()
+    assert_accessible(page)
+    page.get_by_label("Première campagne").select_option(
+        label="Diagnostic numérique – printemps 2026"
+    )
+    page.get_by_label("Seconde campagne").select_option(
+        label="Diagnostic numérique – automne 2026"
+    )
+    page.get_by_role("button", name="Afficher").click()
+    expect(page.get_by_role("table")).to_contain_text("Niveau moyen, Diagnostic numérique")
+    assert_accessible(page)
+    page.get_by_role("button", name="Se déconnecter").click()
+
+    login(page, "claire.martin@ville-demo.fr")
+    page.goto("/competences/")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Mes compétences numériques")
+    table = page.get_by_role("table", name="Mon niveau par compétence (niveaux 0 à 8)")
+    expect(table.get_by_role("columnheader", name=CAMPAIGN)).to_be_visible()
+    expect(table.get_by_role("row")).to_have_count(17)
+    expect(table.get_by_role("row", name=re.compile(r"^2\.1 Interagir"))).to_contain_text("5")
+    assert_accessible(page)
+
+    page.get_by_label("Campagne la plus ancienne").select_option(
+        label="Diagnostic numérique – printemps 2026"
+    )
+    page.get_by_role("button", name="Comparer").click()
+    expect(
+        table.get_by_role("columnheader", name="Diagnostic numérique – printemps 2026")
+    ).to_be_visible()
+    assert_accessible(page)
+
+
+def test_a_plain_agent_cannot_open_the_group_figures(page):
+    login(page, "claire.martin@ville-demo.fr")
+    response = page.goto("/competences/evolution/")
+    assert response.status == 403
+    expect(page.get_by_role("heading", level=1)).to_have_text("Accès refusé")
+    assert_accessible(page)
