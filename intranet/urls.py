@@ -14,9 +14,9 @@ from intranet.home import views as home_views
 account_patterns = [
     path(
         "connexion/",
-        auth_views.LoginView.as_view(
-            authentication_form=LoginForm, redirect_authenticated_user=True
-        ),
+        # No redirect_authenticated_user: Wagtail sends agents without admin access here, and
+        # sending them back would loop.
+        auth_views.LoginView.as_view(authentication_form=LoginForm),
         name="login",
     ),
     path("deconnexion/", auth_views.LogoutView.as_view(), name="logout"),

@@ -237,3 +237,10 @@ def test_editor_reaches_the_wagtail_admin_and_an_agent_does_not(client, agent, s
     assert client.get("/admin/").status_code == 302
     agent.groups.add(Group.objects.get(name="Éditeurs"))
     assert client.get("/admin/").status_code == 200
+
+
+def test_an_agent_without_admin_rights_is_not_sent_round_in_circles(agent_client, site):
+    response = agent_client.get("/admin/", follow=True)
+    assert len(response.redirect_chain) <= 2
+    assert response.status_code == 200
+    assert "demande d’autres droits" in response.content.decode()
