@@ -5,3 +5,12 @@ from django.utils.translation import gettext_lazy as _
 class ExperimentsConfig(AppConfig):
     name = "experiments"
     verbose_name = _("Experiments")
+
+    def ready(self):
+        from surveys.signals import survey_closed
+
+        from .receivers import retrospective_survey_closed
+
+        survey_closed.connect(
+            retrospective_survey_closed, dispatch_uid="experiments_retrospective"
+        )

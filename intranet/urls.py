@@ -57,7 +57,9 @@ urlpatterns = [
     # Anyone may switch language, the login page included.
     path("langue/", login_not_required(set_language), name="set_language"),
     path("questionnaires/", include("surveys.urls")),
+    path("experimentations/", include("experiments.urls")),
     path("competences/", include("skills.urls")),
+    path("pratiques/", include("practices.urls")),
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
 ]

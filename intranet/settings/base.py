@@ -173,7 +173,8 @@ WAGTAILADMIN_PERMITTED_LANGUAGES = LANGUAGES
 WAGTAILSEARCH_BACKENDS = {
     "default": {
         "BACKEND": "wagtail.search.backends.database",
-        "SEARCH_CONFIG": "french",
+        # French stemming, accents ignored (created by practices' migration 0004).
+        "SEARCH_CONFIG": "french_unaccent",
     }
 }
 WAGTAILDOCS_SERVE_METHOD = "serve_view"
@@ -200,6 +201,8 @@ X_FRAME_OPTIONS = "DENY"  # Wagtail marks its preview views SAMEORIGIN itself
 DEMO_SEEDERS = [
     "intranet.accounts.demo.seed",
     "intranet.home.demo.seed",
+    "practices.demo.seed",
     "surveys.demo.seed",
     "skills.demo.seed",
+    "experiments.demo.seed",
 ]

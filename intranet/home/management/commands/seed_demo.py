@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.core.management.base import BaseCommand
 from django.db import transaction
+from django.test.utils import override_settings
 from django.utils.module_loading import import_string
 
 from intranet.accounts.demo import DEMO_LOGINS, DEMO_PASSWORD, demo_email
@@ -10,7 +11,11 @@ class Command(BaseCommand):
     help = "Create or complete the demo content (idempotent): agents, departments, pages…"
 
     def handle(self, *args, **options):
-        with transaction.atomic():
+        # The demo's invitations and notifications are not sent to the fictional agents.
+        with (
+            override_settings(EMAIL_BACKEND="django.core.mail.backends.dummy.EmailBackend"),
+            transaction.atomic(),
+        ):
             for path in settings.DEMO_SEEDERS:
                 import_string(path)(self.stdout)
         self.stdout.write(self.style.SUCCESS("Demo content ready. Demo logins:"))

@@ -1,0 +1,155 @@
+"""Demo experiments at every stage, driven through the real flow."""
+
+import datetime
+import random
+
+from django.contrib.auth.models import Group
+from django.utils import timezone
+
+from intranet.accounts.demo import demo_email
+from intranet.accounts.models import Agent
+from practices.services import draft_practice_from_experiment
+from surveys.models import Invitation
+from surveys.services import close, submit_response
+
+from . import services
+from .models import ActionItem, Experiment, JournalEntry
+
+SPREAD_TITLE = "Le point d'équipe de quinze minutes en télétravail"
+
+# (title, the stage it stops before, practices tested by slug)
+EXPERIMENTS = [
+    ("Un agenda partagé pour l'équipe voirie", "review", ["agenda-partage"]),
+    ("Zéro pièce jointe : les documents en lien", "launch", ["co-edition-documents"]),
+    (
+        "Réunions hybrides équitables",
+        "retrospective",
+        ["reunion-hybride", "ordre-du-jour-partage"],
+    ),
+    ("Décider sans réunion", "synthesis", ["decision-asynchrone"]),
+    (
+        "Des rituels d'équipe courts en télétravail",
+        "done",
+        ["point-equipe-court", "reunion-hybride"],
+    ),
+]
+JOURNAL = [
+    (
+        "observation",
+        "Le tour de table commence par les personnes à distance : tout le monde parle.",
+    ),
+    ("difficulty", "La salle 204 n'a pas de micro de table, le son est mauvais."),
+    ("tools", "Visioconférence de la Ville et tableau blanc partagé."),
+    ("observation", "Le compte rendu écrit en direct évite les mails de relance."),
+]
+
+
+def by_local(local):
+    return Agent.objects.get(email=demo_email(local))
+
+
+def complete(experiment, stage, agent, apply=lambda experiment, task: None):
+    task = services.open_task(experiment, stage)
+    services.perform(task.pk, agent, apply)
+
+
+def advance(experiment, stop, lead, sponsor, participants, practice_pages, rng):
+    order = [
+        "frame",
+        "review",
+        "launch",
+        "run",
+        "retrospective",
+        "synthesis",
+        "action_plan",
+        "done",
+    ]
+
+    def framing(experiment, task):
+        experiment.sponsor = sponsor
+        experiment.problem = "Les échanges de l'équipe passent par des mails à rallonge."
+        experiment.hypothesis = (
+            "Une pratique commune, tenue six semaines, rend l'équipe plus sereine."
+        )
+        experiment.success_criteria = "Score de recommandation des pratiques supérieur à 30."
+        experiment.planned_start = timezone.localdate() - datetime.timedelta(days=60)
+        experiment.planned_end = timezone.localdate() + datetime.timedelta(days=20)
+        experiment.save()
+        experiment.practices.set(practice_pages)
+
+    def approve(experiment, task):
+        experiment.approved = True
+        experiment.save(update_fields=["approved"])
+        task.data = {"approved": True, "comment": "D'accord, allons-y."}
+        task.save(update_fields=["data"])
+
+    def launch(experiment, task):
+        experiment.participants.set(participants)
+
+    def synthesis(experiment, task):
+        experiment.synthesis = (
+            "Les participants recommandent les pratiques testées ; le format court a été "
+            "adopté par l'équipe."
+        )
+        experiment.decision = Experiment.Decision.GENERALISE
+        experiment.save()
+
+    def action_plan(experiment, task):
+        ActionItem.objects.create(
+            experiment=experiment,
+            what="Présenter les pratiques au comité de direction",
+            owner=sponsor,
+            due_date=timezone.localdate() + datetime.timedelta(days=30),
+        )
+        experiment.spread_practices.add(
+            draft_practice_from_experiment(experiment, title=SPREAD_TITLE)
+        )
+
+    steps = {
+        "frame": (lead, framing),
+        "review": (sponsor, approve),
+        "launch": (lead, launch),
+        "run": (lead, None),
+        "synthesis": (lead, synthesis),
+        "action_plan": (lead, action_plan),
+    }
+    for stage in order[: order.index(stop)]:
+        if stage == "retrospective":
+            survey = experiment.retrospective_survey
+            questions = list(survey.questions.filter(kind="recommendation"))
+            for invitation in Invitation.objects.filter(survey=survey).select_related("agent"):
+                submit_response(
+                    invitation,
+                    {question: rng.choice([6, 7, 8, 9, 9, 10, 10]) for question in questions},
+                )
+            close(survey)
+            continue
+        if stage == "run":
+            JournalEntry.objects.bulk_create(
+                JournalEntry(
+                    experiment=experiment, author=rng.choice(participants), kind=kind, text=text
+                )
+                for kind, text in JOURNAL
+            )
+        agent, apply = steps[stage]
+        complete(experiment, stage, agent, apply or (lambda experiment, task: None))
+        experiment.refresh_from_db()
+
+
+def seed(stdout):
+    if Experiment.objects.exists():
+        stdout.write("Experiments: 0 created.")
+        return
+    from practices.models import PracticePage
+
+    rng = random.Random(11)
+    lead = by_local("cheffe.projet")
+    sponsor = by_local("commanditaire")
+    sponsor.groups.add(Group.objects.get(name="Commanditaires"))
+    agents = list(Agent.objects.filter(is_active=True).exclude(pk__in=[lead.pk, sponsor.pk]))
+    for title, stop, slugs in EXPERIMENTS:
+        experiment = services.start(lead, title)
+        participants = rng.sample(agents, 7) + [by_local("claire.martin")]
+        practice_pages = list(PracticePage.objects.filter(slug__in=slugs))
+        advance(experiment, stop, lead, sponsor, participants, practice_pages, rng)
+    stdout.write(f"Experiments: {len(EXPERIMENTS)} created.")

@@ -1,0 +1,101 @@
+"""The experiment lifecycle: framing → approval → launch → run → retrospective → synthesis
+→ action plan. Every stage is a task assigned to one named person."""
+
+from django.db import transaction
+from django.utils.translation import gettext_lazy as _
+from viewflow import this
+from viewflow.workflow import flow, lock
+
+from . import services
+from .models import Experiment
+from .views import task as task_view
+
+
+def lead(activation):
+    return activation.process.lead
+
+
+def sponsor(activation):
+    return activation.process.sponsor
+
+
+class ExperimentFlow(flow.Flow):
+    """Expérimentation
+
+    A team tries collaboration practices for real, reviews them and spreads what works.
+    """
+
+    process_class = Experiment
+    lock_impl = lock.select_for_update_lock
+
+    start = flow.StartHandle(this.start_experiment).Next(this.frame)
+    frame = (
+        flow.View(task_view)
+        .Annotation(title=_("Framing"))
+        .Assign(lead)
+        .onCreate(this.notify)
+        .Next(this.review)
+    )
+    review = (
+        flow.View(task_view)
+        .Annotation(title=_("Approval"))
+        .Assign(sponsor)
+        .onCreate(this.notify)
+        .Next(this.check_approval)
+    )
+    check_approval = (
+        flow.If(lambda activation: activation.process.approved)
+        .Annotation(title=_("Approved?"))
+        .Then(this.launch)
+        .Else(this.frame)
+    )
+    launch = (
+        flow.View(task_view)
+        .Annotation(title=_("Launch"))
+        .Assign(lead)
+        .onCreate(this.notify)
+        .Next(this.run)
+    )
+    run = (
+        flow.View(task_view)
+        .Annotation(title=_("Experimentation"))
+        .Assign(lead)
+        .onCreate(this.notify)
+        .Next(this.retrospective)
+    )
+    retrospective = (
+        flow.View(task_view)
+        .Annotation(title=_("Retrospective"))
+        .Assign(lead)
+        .onCreate(this.open_retrospective)
+        .Next(this.synthesis)
+    )
+    synthesis = (
+        flow.View(task_view)
+        .Annotation(title=_("Synthesis"))
+        .Assign(lead)
+        .onCreate(this.notify)
+        .Next(this.action_plan)
+    )
+    action_plan = (
+        flow.View(task_view)
+        .Annotation(title=_("Action plan"))
+        .Assign(lead)
+        .onCreate(this.notify)
+        .Next(this.end)
+    )
+    end = flow.End()
+
+    def start_experiment(self, activation, lead, title, department=None):
+        activation.process.lead = lead
+        activation.process.title = title
+        activation.process.department = department or lead.department
+        return activation.process
+
+    def notify(self, activation):
+        task = activation.task
+        transaction.on_commit(lambda: services.notify_assignment(task.pk))
+
+    def open_retrospective(self, activation):
+        services.open_retrospective(activation.process)
+        self.notify(activation)

@@ -1,0 +1,225 @@
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+from intranet.accounts.models import Agent, Department
+from practices.models import PracticeCategory, PracticeIndexPage
+
+from .models import ActionItem, Experiment, JournalEntry
+from .services import SPONSORS
+
+
+class AgentEmailsField(forms.CharField):
+    """Agents given by e-mail address, one per line: usable by keyboard, whatever the size."""
+
+    widget = forms.Textarea(attrs={"rows": 5})
+
+    def clean(self, value):
+        value = super().clean(value)
+        emails = [line.strip().lower() for line in (value or "").splitlines() if line.strip()]
+        agents = {
+            agent.email.lower(): agent
+            for agent in Agent.objects.filter(is_active=True, email__in=emails)
+        }
+        unknown = [email for email in emails if email not in agents]
+        if unknown:
+            raise ValidationError(
+                _("No active agent has these addresses: %(emails)s"),
+                params={"emails": ", ".join(unknown)},
+            )
+        return list(dict.fromkeys(agents[email] for email in emails))
+
+
+class NewExperimentForm(forms.Form):
+    title = forms.CharField(label=_("Title"), max_length=200)
+    department = forms.ModelChoiceField(
+        label=_("Department"), queryset=Department.objects.select_related("parent"), required=False
+    )
+
+
+class FrameForm(forms.ModelForm):
+    """The framing. A draft may be incomplete; submitting it to the sponsor may not."""
+
+    SUBMIT_REQUIRED = (
+        "sponsor",
+        "problem",
+        "hypothesis",
+        "success_criteria",
+        "planned_start",
+        "planned_end",
+    )
+
+    class Meta:
+        model = Experiment
+        fields = [
+            "title",
+            "department",
+            "sponsor",
+            "problem",
+            "hypothesis",
+            "practices",
+            "tools",
+            "success_criteria",
+            "planned_start",
+            "planned_end",
+        ]
+        widgets = {
+            "planned_start": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "planned_end": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "practices": forms.CheckboxSelectMultiple,
+            "tools": forms.CheckboxSelectMultiple,
+            "problem": forms.Textarea(attrs={"rows": 4}),
+            "hypothesis": forms.Textarea(attrs={"rows": 4}),
+            "success_criteria": forms.Textarea(attrs={"rows": 3}),
+        }
+
+    def __init__(self, *args, submitting=False, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.submitting = submitting
+        self.fields["sponsor"].queryset = Agent.objects.filter(
+            is_active=True, groups__name=SPONSORS
+        ).order_by("last_name", "first_name")
+        self.fields["department"].queryset = Department.objects.select_related("parent")
+        self.fields["practices"].queryset = (
+            self.fields["practices"].queryset.live().order_by("title")
+        )
+
+    def clean(self):
+        cleaned_data = super().clean()
+        if self.submitting:
+            for name in self.SUBMIT_REQUIRED:
+                if not cleaned_data.get(name) and name not in self.errors:
+                    self.add_error(name, _("Needed before submitting to the sponsor."))
+        start, end = cleaned_data.get("planned_start"), cleaned_data.get("planned_end")
+        if start and end and end < start:
+            self.add_error("planned_end", _("The end must come after the start."))
+        return cleaned_data
+
+
+class ReviewForm(forms.Form):
+    APPROVE, SEND_BACK = "approve", "send_back"
+    decision = forms.ChoiceField(
+        label=_("Your decision"),
+        choices=[(APPROVE, _("Approve the framing")), (SEND_BACK, _("Send it back to the lead"))],
+        widget=forms.RadioSelect,
+    )
+    comment = forms.CharField(
+        label=_("Comment"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("Required when sending back: say what to change."),
+    )
+
+    def clean(self):
+        cleaned_data = super().clean()
+        if (
+            cleaned_data.get("decision") == self.SEND_BACK
+            and not cleaned_data.get("comment", "").strip()
+        ):
+            self.add_error("comment", _("Say what the lead should change."))
+        return cleaned_data
+
+
+class LaunchForm(forms.ModelForm):
+    participant_emails = AgentEmailsField(
+        label=_("Participants"), help_text=_("Their professional e-mail addresses, one per line.")
+    )
+
+    class Meta:
+        model = Experiment
+        fields = ["planned_start", "planned_end"]
+        widgets = FrameForm.Meta.widgets
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["planned_start"].required = True
+        self.fields["planned_end"].required = True
+        if self.instance.pk and not self.is_bound:
+            self.initial["participant_emails"] = "\n".join(
+                self.instance.participants.values_list("email", flat=True)
+            )
+
+    def clean(self):
+        cleaned_data = super().clean()
+        start, end = cleaned_data.get("planned_start"), cleaned_data.get("planned_end")
+        if start and end and end < start:
+            self.add_error("planned_end", _("The end must come after the start."))
+        return cleaned_data
+
+
+class ConfirmForm(forms.Form):
+    confirm = forms.BooleanField(label=_("I confirm"))
+
+
+class SynthesisForm(forms.ModelForm):
+    class Meta:
+        model = Experiment
+        fields = ["synthesis", "decision"]
+        widgets = {"synthesis": forms.Textarea(attrs={"rows": 8}), "decision": forms.RadioSelect}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["synthesis"].required = True
+        self.fields["decision"].required = True
+        self.fields["decision"].choices = Experiment.Decision.choices
+
+
+class ActionItemForm(forms.ModelForm):
+    owner_email = forms.EmailField(label=_("Who (e-mail)"))
+
+    class Meta:
+        model = ActionItem
+        fields = ["what", "due_date"]
+        widgets = {"due_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")}
+
+    def clean_owner_email(self):
+        email = self.cleaned_data["owner_email"].lower()
+        owner = Agent.objects.filter(is_active=True, email__iexact=email).first()
+        if owner is None:
+            raise ValidationError(_("No active agent has this address."))
+        return owner
+
+
+ActionItemFormSet = forms.formset_factory(ActionItemForm, extra=3, min_num=1, validate_min=True)
+
+
+class SpreadForm(forms.Form):
+    revise = forms.ModelMultipleChoiceField(
+        label=_("Practices tested to revise"),
+        queryset=None,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("A new revision of each page is submitted to moderation."),
+    )
+    new_titles = forms.CharField(
+        label=_("New practices to write"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_(
+            "One title per line: a draft page is created for each and submitted to moderation."
+        ),
+    )
+
+    def __init__(self, *args, experiment, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["revise"].queryset = experiment.practices.all()
+
+    def clean_new_titles(self):
+        titles = [
+            line.strip() for line in self.cleaned_data["new_titles"].splitlines() if line.strip()
+        ]
+        too_long = [title for title in titles if len(title) > 255]
+        if too_long:
+            raise ValidationError(_("A title is too long (255 characters at most)."))
+        if titles and not (
+            PracticeIndexPage.objects.exists() and PracticeCategory.objects.exists()
+        ):
+            raise ValidationError(_("The intranet has no practice library to write them in yet."))
+        return titles
+
+
+class JournalEntryForm(forms.ModelForm):
+    class Meta:
+        model = JournalEntry
+        fields = ["kind", "text"]
+        widgets = {"text": forms.Textarea(attrs={"rows": 4})}

@@ -1,0 +1,160 @@
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+from viewflow.workflow.models import Process
+from viewflow.workflow.status import PROCESS
+
+# The seven stages, in order, each a node of ExperimentFlow (plus the send-back loop).
+STAGES = [
+    ("frame", _("Framing")),
+    ("review", _("Approval")),
+    ("launch", _("Launch")),
+    ("run", _("Experimentation")),
+    ("retrospective", _("Retrospective")),
+    ("synthesis", _("Synthesis")),
+    ("action_plan", _("Action plan")),
+]
+STAGE_NAMES = dict(STAGES)
+
+
+class ExperimentQuerySet(models.QuerySet):
+    def visible_to(self, agent):
+        """Experiments an agent may open in full: lead, sponsor, participant, manager."""
+        if agent.is_superuser:
+            return self
+        involved = Q(lead=agent) | Q(sponsor=agent) | Q(participants=agent)
+        if agent.department_id and agent.reports.exists():
+            involved |= Q(department__in=agent.department.with_descendants())
+        return self.filter(involved).distinct()
+
+    def finished(self):
+        return self.filter(status=PROCESS.DONE)
+
+
+class Experiment(Process):
+    """A team tries collaboration practices and tools for real, then decides."""
+
+    class Decision(models.TextChoices):
+        GENERALISE = "generalise", _("Generalise")
+        ADAPT = "adapt", _("Adapt")
+        STOP = "stop", _("Stop")
+
+    title = models.CharField(_("title"), max_length=200)
+    department = models.ForeignKey(
+        "accounts.Department",
+        verbose_name=_("department"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="experiments",
+    )
+    lead = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("project lead"),
+        on_delete=models.PROTECT,
+        related_name="led_experiments",
+    )
+    sponsor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("sponsor"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="sponsored_experiments",
+    )
+    problem = models.TextField(_("problem"), blank=True)
+    hypothesis = models.TextField(_("hypothesis"), blank=True)
+    practices = models.ManyToManyField(
+        "practices.PracticePage",
+        verbose_name=_("practices tested"),
+        blank=True,
+        related_name="experiments",
+    )
+    tools = models.ManyToManyField(
+        "practices.Tool", verbose_name=_("tools tested"), blank=True, related_name="experiments"
+    )
+    participants = models.ManyToManyField(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("participants"),
+        blank=True,
+        related_name="experiments",
+    )
+    success_criteria = models.TextField(_("success criteria"), blank=True)
+    planned_start = models.DateField(_("planned start"), null=True, blank=True)
+    planned_end = models.DateField(_("planned end"), null=True, blank=True)
+    approved = models.BooleanField(_("approved"), null=True, blank=True, editable=False)
+    retrospective_survey = models.OneToOneField(
+        "surveys.Survey",
+        verbose_name=_("retrospective survey"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="experiment",
+    )
+    synthesis = models.TextField(_("synthesis"), blank=True)
+    decision = models.CharField(_("decision"), max_length=20, choices=Decision.choices, blank=True)
+    spread_practices = models.ManyToManyField(
+        "practices.PracticePage",
+        verbose_name=_("practices to spread"),
+        blank=True,
+        related_name="spread_by_experiments",
+        help_text=_("Practice pages written or revised by the action plan."),
+    )
+
+    objects = ExperimentQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("experiment")
+        verbose_name_plural = _("experiments")
+        ordering = ["-created"]
+
+    def __str__(self):
+        return self.title
+
+    def is_involved(self, agent):
+        return Experiment.objects.visible_to(agent).filter(pk=self.pk).exists()
+
+
+class JournalEntry(models.Model):
+    class Kind(models.TextChoices):
+        OBSERVATION = "observation", _("Observation")
+        DIFFICULTY = "difficulty", _("Difficulty")
+        TOOLS = "tools", _("Tools used")
+
+    experiment = models.ForeignKey(Experiment, on_delete=models.CASCADE, related_name="journal")
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    text = models.TextField(_("entry"), max_length=5000)
+    created_at = models.DateTimeField(_("written on"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("journal entry")
+        verbose_name_plural = _("journal entries")
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self):
+        return self.text[:60]
+
+
+class ActionItem(models.Model):
+    experiment = models.ForeignKey(Experiment, on_delete=models.CASCADE, related_name="actions")
+    what = models.CharField(_("action"), max_length=300)
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("owner"),
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="experiment_actions",
+    )
+    due_date = models.DateField(_("due date"))
+
+    class Meta:
+        verbose_name = _("action item")
+        verbose_name_plural = _("action items")
+        ordering = ["due_date", "pk"]
+
+    def __str__(self):
+        return self.what

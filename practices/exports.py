@@ -1,0 +1,85 @@
+"""The charter's signature list as CSV or XLSX, safe to open in a spreadsheet."""
+
+import csv
+import io
+
+from django.db.models import OuterRef, Subquery
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from openpyxl import Workbook
+
+from .indicators import active_agents
+from .models import CharterSignature
+
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+
+
+def neutralise(value):
+    """A spreadsheet must never run a formula coming from the data."""
+    if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
+        return "'" + value
+    return value
+
+
+def signature_rows(page, departments):
+    """Header, then one row per active agent of the departments, with their signature."""
+    signatures = CharterSignature.objects.filter(page=page, agent=OuterRef("pk"))
+    agents = (
+        active_agents(departments)
+        .select_related("department__parent")
+        .annotate(
+            signed_at=Subquery(signatures.filter(version=page.version).values("signed_at")[:1]),
+            last_version=Subquery(signatures.order_by("-version").values("version")[:1]),
+        )
+        .order_by("last_name", "first_name", "email")
+    )
+    rows = [
+        [
+            _("Last name"),
+            _("First name"),
+            _("E-mail"),
+            _("Direction"),
+            _("Service"),
+            _("Signed version %(version)s") % {"version": page.version},
+            _("Signed on"),
+            _("Last version signed"),
+        ]
+    ]
+    for agent in agents:
+        department = agent.department
+        direction = department.parent or department
+        rows.append(
+            [
+                neutralise(cell)
+                for cell in [
+                    agent.last_name,
+                    agent.first_name,
+                    agent.email,
+                    direction.name,
+                    department.name if department.parent_id else "",
+                    _("yes") if agent.signed_at else _("no"),
+                    timezone.localtime(agent.signed_at).strftime("%Y-%m-%d %H:%M")
+                    if agent.signed_at
+                    else "",
+                    agent.last_version or "",
+                ]
+            ]
+        )
+    return rows
+
+
+def to_csv(rows):
+    buffer = io.StringIO()
+    buffer.write("\ufeff")  # Excel opens UTF-8 correctly only with a BOM
+    csv.writer(buffer, delimiter=";").writerows(rows)
+    return buffer.getvalue().encode("utf-8")
+
+
+def to_xlsx(rows, title):
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet(title=title[:31])
+    for row in rows:
+        sheet.append(row)
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()

@@ -1,0 +1,141 @@
+from django.core.paginator import Paginator
+from django.db import models
+from django.db.models import Exists, OuterRef
+from django.utils.translation import gettext_lazy as _
+from modelcluster.fields import ParentalManyToManyField
+from wagtail.admin.panels import FieldPanel, MultiFieldPanel
+from wagtail.fields import RichTextField, StreamField
+from wagtail.search import index
+
+from intranet.home.visibility import viewable_pages
+
+from ..blocks import PracticeBodyBlock
+from .moderation import ModeratedPage
+
+
+class PracticeCategory(models.Model):
+    """A family of practices: meetings, co-editing, well-being in hybrid work…"""
+
+    name = models.CharField(_("name"), max_length=100, unique=True)
+    slug = models.SlugField(_("slug"), max_length=100, unique=True)
+    description = models.CharField(_("description"), max_length=300, blank=True)
+
+    class Meta:
+        verbose_name = _("practice category")
+        verbose_name_plural = _("practice categories")
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+
+def with_tools_flag(practices):
+    """Annotate ``has_tools``: a practice is "with tools" when it lists at least one tool."""
+    used = PracticePage.tools.through.objects.filter(practicepage_id=OuterRef("pk"))
+    return practices.annotate(has_tools=Exists(used))
+
+
+class PracticeIndexPage(ModeratedPage):
+    """The practice library: every practice, filtered by category and by use of tools."""
+
+    intro = RichTextField(_("introduction"), blank=True, features=["bold", "italic", "link"])
+
+    content_panels = [*ModeratedPage.content_panels, FieldPanel("intro")]
+    search_fields = [*ModeratedPage.search_fields, index.SearchField("intro")]
+
+    parent_page_types = ["home.HomePage"]
+    subpage_types = ["practices.PracticePage"]
+    practices_per_page = 12
+
+    class Meta:
+        verbose_name = _("practice library")
+
+    def get_context(self, request, *args, **kwargs):
+        from ..forms import PracticeFilterForm
+
+        context = super().get_context(request, *args, **kwargs)
+        form = PracticeFilterForm(request.GET)
+        practices = with_tools_flag(
+            viewable_pages(request, PracticePage.objects.child_of(self))
+            .select_related("category")
+            .order_by("title")
+        )
+        if form.is_valid():
+            practices = form.filter(practices)
+        context["filter_form"] = form
+        context["practices"] = Paginator(practices, self.practices_per_page).get_page(
+            request.GET.get("page")
+        )
+        return context
+
+
+class PracticePage(ModeratedPage):
+    """A good practice of collaboration, with or without tools."""
+
+    summary = models.TextField(
+        _("summary"), max_length=400, help_text=_("One or two sentences shown in the library.")
+    )
+    category = models.ForeignKey(
+        PracticeCategory,
+        verbose_name=_("category"),
+        null=True,
+        on_delete=models.PROTECT,
+        related_name="practices",
+    )
+    body = StreamField(PracticeBodyBlock(), verbose_name=_("content"))
+    tools = ParentalManyToManyField(
+        "practices.Tool",
+        verbose_name=_("tools used"),
+        blank=True,
+        related_name="practices",
+        help_text=_("Leave empty for a practice that needs no digital tool."),
+    )
+    related_practices = ParentalManyToManyField(
+        "self",
+        verbose_name=_("related practices"),
+        blank=True,
+        symmetrical=False,
+        related_name="related_to",
+    )
+
+    content_panels = [
+        *ModeratedPage.content_panels,
+        FieldPanel("summary"),
+        FieldPanel("category"),
+        FieldPanel("body"),
+        MultiFieldPanel(
+            [FieldPanel("tools"), FieldPanel("related_practices")],
+            heading=_("Tools and related practices"),
+        ),
+    ]
+    search_fields = [
+        *ModeratedPage.search_fields,
+        index.SearchField("summary", boost=2),
+        index.SearchField("body"),
+        index.RelatedFields("category", [index.SearchField("name")]),
+        index.RelatedFields("tools", [index.SearchField("name")]),
+        index.FilterField("category"),
+    ]
+
+    parent_page_types = ["practices.PracticeIndexPage"]
+    subpage_types = []
+
+    class Meta:
+        verbose_name = _("practice")
+        verbose_name_plural = _("practices")
+
+    def get_context(self, request, *args, **kwargs):
+        from surveys.scoring import recommendation_of_page
+
+        from .tools import ToolGuidePage
+
+        context = super().get_context(request, *args, **kwargs)
+        # Through the relations, not a query on them: previews show the draft's choices.
+        context["tools"] = self.tools.order_by("name")
+        related = [practice.pk for practice in self.related_practices.all()]
+        context["related_practices"] = viewable_pages(
+            request, PracticePage.objects.filter(pk__in=related)
+        ).order_by("title")
+        context["tool_guide"] = viewable_pages(request, ToolGuidePage.objects.all()).first()
+        context["recommendation"] = recommendation_of_page(self)
+        return context

@@ -1,0 +1,16 @@
+"""Keep the search index of the pages that show a tool in step with the tool."""
+
+from django.db.models.signals import post_delete, post_save
+from django.dispatch import receiver
+from wagtail.search.index import insert_or_update_object
+
+from .models import PracticePage, Tool, ToolGuidePage
+
+
+@receiver([post_save, post_delete], sender=Tool)
+def reindex_pages_showing_tool(sender, instance, **kwargs):
+    for page in ToolGuidePage.objects.live():
+        insert_or_update_object(page)
+    if kwargs.get("signal") is post_save:
+        for page in PracticePage.objects.live().filter(tools=instance):
+            insert_or_update_object(page)

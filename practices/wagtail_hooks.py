@@ -1,0 +1,196 @@
+import datetime
+
+from django.db.models import Count, Exists, OuterRef, Q
+from django.urls import path, reverse
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.text import Truncator
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from wagtail import hooks
+from wagtail.admin.menu import MenuItem
+
+from intranet.home.attention import HOOK_NAME, AttentionItem
+from intranet.home.visibility import viewable_pages
+
+from .models import (
+    CharterPage,
+    CharterSignature,
+    Enrolment,
+    OnboardingPage,
+    PracticePage,
+    TrainingPage,
+    is_newcomer,
+)
+from .permissions import reporting_scope
+from .viewsets import (
+    AdhesionReportView,
+    CatalogueViewSetGroup,
+    OnboardingReportView,
+    TrainingReportView,
+    TrainingSessionViewSet,
+)
+
+NEW_PRACTICE_DAYS = 30
+HOME_ITEMS = 3
+
+
+@hooks.register("register_admin_viewset")
+def register_catalogue():
+    return CatalogueViewSetGroup()
+
+
+@hooks.register("register_admin_viewset")
+def register_training_sessions():
+    return TrainingSessionViewSet()
+
+
+@hooks.register("register_admin_urls")
+def register_report_urls():
+    return [
+        path("rapports/adhesion-charte/", AdhesionReportView.as_view(), name="practices_adhesion"),
+        path("rapports/integration/", OnboardingReportView.as_view(), name="practices_onboarding"),
+        path("rapports/formations/", TrainingReportView.as_view(), name="practices_trainings"),
+    ]
+
+
+class ReportMenuItem(MenuItem):
+    def is_shown(self, request):
+        return reporting_scope(request.user) is not None
+
+
+@hooks.register("register_reports_menu_item")
+def register_adhesion_report():
+    return ReportMenuItem(
+        gettext_lazy("Charter adhesion"),
+        reverse("practices_adhesion"),
+        icon_name="pick",
+        order=1300,
+    )
+
+
+@hooks.register("register_reports_menu_item")
+def register_onboarding_report():
+    return ReportMenuItem(
+        gettext_lazy("Onboarding completion"),
+        reverse("practices_onboarding"),
+        icon_name="user",
+        order=1310,
+    )
+
+
+@hooks.register("register_reports_menu_item")
+def register_training_report():
+    return ReportMenuItem(
+        gettext_lazy("Training participation"),
+        reverse("practices_trainings"),
+        icon_name="date",
+        order=1320,
+    )
+
+
+@hooks.register(HOOK_NAME)
+def charter_to_sign(request):
+    """The charter, while the agent has not signed its current version."""
+    signatures = CharterSignature.objects.filter(page=OuterRef("pk"), agent=request.user)
+    charter = (
+        viewable_pages(request, CharterPage.objects.all())
+        .annotate(
+            signed=Exists(signatures.filter(version=OuterRef("version"))),
+            signed_before=Exists(signatures),
+        )
+        .first()
+    )
+    if charter is None or charter.signed:
+        return []
+    if charter.signed_before:
+        title = _("The collaboration charter has changed")
+        description = _("Version %(version)s is waiting for your commitment.") % {
+            "version": charter.version
+        }
+    else:
+        title = _("Sign the collaboration charter")
+        description = _("Read our commitments and join them in one click.")
+    return [AttentionItem(title, charter.get_url(request), description)]
+
+
+@hooks.register(HOOK_NAME)
+def onboarding_progress(request):
+    """A newcomer's progress along the onboarding path, until it is complete."""
+    if not is_newcomer(request.user):
+        return []
+    onboarding = (
+        viewable_pages(request, OnboardingPage.objects.all())
+        .annotate(
+            total=Count("steps", distinct=True),
+            done=Count(
+                "steps__progress",
+                filter=Q(steps__progress__agent=request.user),
+                distinct=True,
+            ),
+        )
+        .first()
+    )
+    if onboarding is None or onboarding.done >= onboarding.total:
+        return []
+    return [
+        AttentionItem(
+            _("Your onboarding: %(done)s of %(total)s steps done")
+            % {"done": onboarding.done, "total": onboarding.total},
+            onboarding.get_url(request),
+            _("Welcome! Continue your path to discover how we work together."),
+        )
+    ]
+
+
+@hooks.register(HOOK_NAME)
+def next_training_sessions(request):
+    """The agent's next sessions, waiting lists included."""
+    enrolments = (
+        Enrolment.objects.filter(
+            agent=request.user,
+            status__in=[Enrolment.Status.REGISTERED, Enrolment.Status.WAITING],
+            session__starts_at__gt=timezone.now(),
+            session__training__in=viewable_pages(request, TrainingPage.objects.all()),
+        )
+        .select_related("session__training")
+        .order_by("session__starts_at")[:HOME_ITEMS]
+    )
+    items = []
+    for enrolment in enrolments:
+        session = enrolment.session
+        if enrolment.status == Enrolment.Status.WAITING:
+            description = _("You are on the waiting list.")
+        elif session.place:
+            description = session.place
+        else:
+            description = _("Remotely: the link is on the training page.")
+        items.append(
+            AttentionItem(
+                _("Training “%(title)s”, %(date)s")
+                % {
+                    "title": session.training.title,
+                    "date": date_format(timezone.localtime(session.starts_at), "DATETIME_FORMAT"),
+                },
+                session.training.get_url(request) + "#sessions",
+                description,
+            )
+        )
+    return items
+
+
+@hooks.register(HOOK_NAME)
+def latest_practices(request):
+    """Practices published in the last weeks."""
+    since = timezone.now() - datetime.timedelta(days=NEW_PRACTICE_DAYS)
+    practices = viewable_pages(
+        request, PracticePage.objects.filter(first_published_at__gte=since)
+    ).order_by("-first_published_at")[:HOME_ITEMS]
+    return [
+        AttentionItem(
+            _("New practice: %(title)s") % {"title": practice.title},
+            practice.get_url(request),
+            Truncator(practice.summary).chars(140),
+        )
+        for practice in practices
+    ]

@@ -1,0 +1,550 @@
+import datetime
+
+import pytest
+from django.contrib.auth.models import Group
+from django.core import mail
+from django.core.management import call_command
+from django.db import connection
+from django.urls import reverse
+from django.utils import timezone
+from viewflow.workflow.exceptions import FlowLockFailed
+from viewflow.workflow.models import Task
+from viewflow.workflow.status import PROCESS, STATUS
+
+from experiments import services
+from experiments.models import ActionItem, Experiment, JournalEntry
+from surveys.models import Invitation, Question
+from surveys.services import submit_response
+
+
+@pytest.fixture
+def lead(make_agent):
+    lead = make_agent("Cheffe", first_name="Sarah")
+    lead.groups.add(Group.objects.get(name="Chefs de projet"))
+    return lead
+
+
+@pytest.fixture
+def sponsor(make_agent):
+    sponsor = make_agent("Commanditaire", first_name="Bruno")
+    sponsor.groups.add(Group.objects.get(name="Commanditaires"))
+    return sponsor
+
+
+@pytest.fixture
+def participants(make_agent):
+    return [make_agent(f"Participant{index}") for index in range(5)]
+
+
+@pytest.fixture
+def stranger(make_agent):
+    return make_agent("Inconnu")
+
+
+def as_user(client, agent):
+    client.force_login(agent)
+    return client
+
+
+def open_task(experiment, name):
+    return services.open_task(experiment, name)
+
+
+def post_task(client, agent, experiment, name, data, callbacks):
+    task = open_task(experiment, name)
+    assert task is not None, f"no open {name} task"
+    with callbacks(execute=True):
+        return as_user(client, agent).post(reverse("experiments:task", args=[task.pk]), data)
+
+
+def framing(chosen_sponsor, **changes):
+    data = {
+        "title": "Réunions hybrides sans micro-coupures",
+        "department": "",
+        "sponsor": str(chosen_sponsor.pk),
+        "problem": "Les agents à distance décrochent.",
+        "hypothesis": "Un animateur dédié et un micro de salle changent tout.",
+        "success_criteria": "Score de recommandation supérieur à 30.",
+        "planned_start": "2026-12-01",
+        "planned_end": "2027-01-31",
+        "submit": "1",
+    }
+    data.update(changes)
+    return {key: value for key, value in data.items() if value is not None}
+
+
+def started(client, lead, callbacks):
+    with callbacks(execute=True):
+        as_user(client, lead).post(reverse("experiments:new"), {"title": "Réunions hybrides"})
+    return Experiment.objects.order_by("-pk").first()
+
+
+def test_only_project_leads_can_start_an_experiment(
+    client, stranger, lead, django_capture_on_commit_callbacks
+):
+    assert (
+        as_user(client, stranger).post(reverse("experiments:new"), {"title": "X"}).status_code
+        == 403
+    )
+    assert Experiment.objects.count() == 0
+    experiment = started(client, lead, django_capture_on_commit_callbacks)
+    task = open_task(experiment, "frame")
+    assert task.owner == lead
+    assert mail.outbox[-1].to == [lead.email]
+    assert f"/experimentations/taches/{task.pk}/" in mail.outbox[-1].body
+
+
+def test_a_draft_framing_is_saved_without_leaving_the_stage(
+    client, lead, sponsor, django_capture_on_commit_callbacks
+):
+    experiment = started(client, lead, django_capture_on_commit_callbacks)
+    response = post_task(
+        client,
+        lead,
+        experiment,
+        "frame",
+        framing(sponsor, sponsor="", problem="Brouillon", submit=None, save="1"),
+        django_capture_on_commit_callbacks,
+    )
+    assert response.status_code == 302
+    experiment.refresh_from_db()
+    assert experiment.problem == "Brouillon"
+    assert open_task(experiment, "frame").status == STATUS.ASSIGNED
+    assert open_task(experiment, "review") is None
+
+
+def test_an_incomplete_framing_cannot_go_to_the_sponsor(
+    client, lead, sponsor, django_capture_on_commit_callbacks
+):
+    experiment = started(client, lead, django_capture_on_commit_callbacks)
+    response = post_task(
+        client,
+        lead,
+        experiment,
+        "frame",
+        framing(sponsor, sponsor="", hypothesis=""),
+        django_capture_on_commit_callbacks,
+    )
+    assert response.status_code == 200
+    assert "Nécessaire avant l’envoi au commanditaire" in response.content.decode()
+    assert open_task(experiment, "review") is None
+
+
+@pytest.fixture
+def practice_library(site):
+    from practices.models import PracticeCategory, PracticeIndexPage
+
+    PracticeCategory.objects.create(name="Réunions", slug="reunions")
+    library = PracticeIndexPage(title="Pratiques", slug="pratiques")
+    site.add_child(instance=library)
+    return library
+
+
+def test_the_whole_lifecycle_with_a_send_back(
+    client,
+    lead,
+    sponsor,
+    participants,
+    stranger,
+    practice_library,
+    django_capture_on_commit_callbacks,
+):
+    callbacks = django_capture_on_commit_callbacks
+    experiment = started(client, lead, callbacks)
+    post_task(client, lead, experiment, "frame", framing(sponsor), callbacks)
+    review = open_task(experiment, "review")
+    assert review.owner == sponsor
+    assert mail.outbox[-1].to == [sponsor.email]
+
+    # The lead cannot approve their own framing.
+    response = as_user(client, lead).post(
+        reverse("experiments:task", args=[review.pk]), {"decision": "approve"}
+    )
+    assert response.status_code == 403
+    review.refresh_from_db()
+    assert review.status == STATUS.ASSIGNED
+
+    # Sent back: comment required, then the lead revises.
+    response = post_task(
+        client, sponsor, experiment, "review", {"decision": "send_back"}, callbacks
+    )
+    assert response.status_code == 200
+    post_task(
+        client,
+        sponsor,
+        experiment,
+        "review",
+        {"decision": "send_back", "comment": "Précisez les critères."},
+        callbacks,
+    )
+    frame = open_task(experiment, "frame")
+    assert frame.owner == lead
+    page = as_user(client, lead).get(reverse("experiments:task", args=[frame.pk])).content.decode()
+    assert "Précisez les critères." in page
+    post_task(
+        client,
+        lead,
+        experiment,
+        "frame",
+        framing(sponsor, success_criteria="Score > 30 et 80 % de participation"),
+        callbacks,
+    )
+    post_task(client, sponsor, experiment, "review", {"decision": "approve"}, callbacks)
+
+    # Launch: participants by e-mail address, each notified.
+    launch = open_task(experiment, "launch")
+    assert launch.owner == lead
+    outbox_before = len(mail.outbox)
+    response = post_task(
+        client,
+        lead,
+        experiment,
+        "launch",
+        {
+            "planned_start": "2026-12-01",
+            "planned_end": "2027-01-31",
+            "participant_emails": "\n".join(agent.email.upper() for agent in participants),
+        },
+        callbacks,
+    )
+    assert response.status_code == 302
+    experiment.refresh_from_db()
+    assert set(experiment.participants.all()) == set(participants)
+    notified = {message.to[0] for message in mail.outbox[outbox_before:]}
+    assert {agent.email for agent in participants} <= notified
+
+    # Run: participants write in the journal; strangers cannot.
+    as_user(client, participants[0]).post(
+        reverse("experiments:journal", args=[experiment.pk]),
+        {"kind": "observation", "text": "Le micro de salle aide beaucoup."},
+    )
+    assert (
+        as_user(client, stranger)
+        .post(
+            reverse("experiments:journal", args=[experiment.pk]),
+            {"kind": "observation", "text": "x"},
+        )
+        .status_code
+        == 403
+    )
+    assert JournalEntry.objects.count() == 1
+    post_task(client, lead, experiment, "run", {"confirm": "on"}, callbacks)
+
+    # Retrospective: a survey for the participants and the lead.
+    experiment.refresh_from_db()
+    survey = experiment.retrospective_survey
+    assert survey is not None
+    assert survey.invitations.count() == len(participants) + 1
+    kinds = list(survey.questions.values_list("kind", flat=True))
+    assert kinds.count(Question.Kind.RECOMMENDATION) == experiment.practices.count() + 1
+    question = survey.questions.filter(kind=Question.Kind.RECOMMENDATION).last()
+    for invitation in Invitation.objects.filter(survey=survey):
+        submit_response(invitation, {question: 9})
+    post_task(client, lead, experiment, "retrospective", {"confirm": "on"}, callbacks)
+    survey.refresh_from_db()
+    assert survey.closed_at is not None
+
+    # Synthesis with the results in view, then the action plan.
+    synthesis = open_task(experiment, "synthesis")
+    page = (
+        as_user(client, lead)
+        .get(reverse("experiments:task", args=[synthesis.pk]))
+        .content.decode()
+    )
+    assert "+100" in page
+    post_task(
+        client,
+        lead,
+        experiment,
+        "synthesis",
+        {"synthesis": "Le format fonctionne.", "decision": "generalise"},
+        callbacks,
+    )
+    response = post_task(
+        client,
+        lead,
+        experiment,
+        "action_plan",
+        {
+            "actions-TOTAL_FORMS": "3",
+            "actions-INITIAL_FORMS": "0",
+            "actions-MIN_NUM_FORMS": "1",
+            "actions-MAX_NUM_FORMS": "1000",
+            "actions-0-what": "Équiper les salles de micros",
+            "actions-0-owner_email": sponsor.email,
+            "actions-0-due_date": "2027-03-01",
+            "new_titles": "Animer une réunion hybride",
+        },
+        callbacks,
+    )
+    assert response.status_code == 302
+    experiment.refresh_from_db()
+    assert experiment.status == PROCESS.DONE
+    assert ActionItem.objects.get().owner == sponsor
+    spread = experiment.spread_practices.get()
+    assert spread.title == "Animer une réunion hybride"
+    assert not spread.live
+    assert spread.owner == lead
+    assert spread.current_workflow_state is not None
+
+
+def test_the_retrospective_ends_when_its_survey_closes_at_its_date(
+    client, lead, sponsor, participants, django_capture_on_commit_callbacks
+):
+    experiment = advanced_to(
+        client, "retrospective", lead, sponsor, participants, django_capture_on_commit_callbacks
+    )
+    survey = experiment.retrospective_survey
+    survey.closes_at = timezone.now() - datetime.timedelta(minutes=1)
+    survey.opens_at = survey.closes_at - datetime.timedelta(days=1)
+    survey.save()
+    call_command("send_survey_reminders", stdout=open("/dev/null", "w"))  # noqa: SIM115
+    assert open_task(experiment, "retrospective") is None
+    assert open_task(experiment, "synthesis").owner == lead
+
+
+def advanced_to(client, stage, lead, sponsor, participants, callbacks):
+    experiment = started(client, lead, callbacks)
+    steps = [
+        ("frame", lead, framing(sponsor)),
+        ("review", sponsor, {"decision": "approve"}),
+        (
+            "launch",
+            lead,
+            {
+                "planned_start": "2026-12-01",
+                "planned_end": "2027-01-31",
+                "participant_emails": "\n".join(agent.email for agent in participants),
+            },
+        ),
+        ("run", lead, {"confirm": "on"}),
+        ("retrospective", lead, {"confirm": "on"}),
+        ("synthesis", lead, {"synthesis": "Bien.", "decision": "adapt"}),
+    ]
+    for name, agent, data in steps:
+        if name == stage:
+            break
+        post_task(client, agent, experiment, name, data, callbacks)
+    experiment.refresh_from_db()
+    return experiment
+
+
+@pytest.mark.parametrize(
+    "stage", ["frame", "review", "launch", "run", "retrospective", "synthesis", "action_plan"]
+)
+def test_nobody_but_the_assignee_performs_a_stage(
+    client, lead, sponsor, participants, stranger, stage, django_capture_on_commit_callbacks
+):
+    experiment = advanced_to(
+        client, stage, lead, sponsor, participants, django_capture_on_commit_callbacks
+    )
+    task = open_task(experiment, stage)
+    intruders = [stranger, participants[0], sponsor if task.owner == lead else lead]
+    for intruder in intruders:
+        client.force_login(intruder)
+        assert client.get(reverse("experiments:task", args=[task.pk])).status_code == 403
+        assert (
+            client.post(
+                reverse("experiments:task", args=[task.pk]),
+                {"confirm": "on", "decision": "approve"},
+            ).status_code
+            == 403
+        )
+    task.refresh_from_db()
+    assert task.status == STATUS.ASSIGNED
+    assert Task.objects.filter(process_id=experiment.pk, status=STATUS.ASSIGNED).count() == 1
+
+
+def test_a_done_task_says_so_instead_of_running_twice(
+    client, lead, sponsor, participants, django_capture_on_commit_callbacks
+):
+    experiment = advanced_to(
+        client, "review", lead, sponsor, participants, django_capture_on_commit_callbacks
+    )
+    task = open_task(experiment, "review")
+    post_task(
+        client,
+        sponsor,
+        experiment,
+        "review",
+        {"decision": "approve"},
+        django_capture_on_commit_callbacks,
+    )
+    response = as_user(client, sponsor).post(
+        reverse("experiments:task", args=[task.pk]), {"decision": "approve"}
+    )
+    assert response.status_code == 200
+    assert "Cette tâche est déjà faite" in response.content.decode()
+    assert (
+        Task.objects.filter(process_id=experiment.pk, flow_task=services.flow().launch).count()
+        == 1
+    )
+
+
+def test_who_sees_an_experiment(
+    client, lead, sponsor, participants, stranger, django_capture_on_commit_callbacks
+):
+    experiment = advanced_to(
+        client, "run", lead, sponsor, participants, django_capture_on_commit_callbacks
+    )
+    url = reverse("experiments:detail", args=[experiment.pk])
+    for agent in (lead, sponsor, participants[0]):
+        assert as_user(client, agent).get(url).status_code == 200
+    assert as_user(client, stranger).get(url).status_code == 403
+    assert (
+        as_user(client, stranger)
+        .get(reverse("experiments:chart", args=[experiment.pk]))
+        .status_code
+        == 403
+    )
+    listing = as_user(client, stranger).get(reverse("experiments:list")).content.decode()
+    assert experiment.title not in listing
+
+
+def test_a_finished_experiment_shows_its_public_summary_to_everyone(
+    client, lead, sponsor, participants, stranger, django_capture_on_commit_callbacks
+):
+    experiment = advanced_to(
+        client, "action_plan", lead, sponsor, participants, django_capture_on_commit_callbacks
+    )
+    JournalEntry.objects.create(
+        experiment=experiment, author=lead, kind="difficulty", text="Note interne"
+    )
+    post_task(
+        client,
+        lead,
+        experiment,
+        "action_plan",
+        {
+            "actions-TOTAL_FORMS": "1",
+            "actions-INITIAL_FORMS": "0",
+            "actions-MIN_NUM_FORMS": "1",
+            "actions-MAX_NUM_FORMS": "1000",
+            "actions-0-what": "Diffuser",
+            "actions-0-owner_email": lead.email,
+            "actions-0-due_date": "2027-02-01",
+        },
+        django_capture_on_commit_callbacks,
+    )
+    content = (
+        as_user(client, stranger)
+        .get(reverse("experiments:detail", args=[experiment.pk]))
+        .content.decode()
+    )
+    assert "Bien." in content
+    assert "Diffuser" in content
+    assert "Note interne" not in content
+
+
+def test_my_tasks_and_the_home_page_list_what_waits_for_me(
+    client, lead, sponsor, participants, site, django_capture_on_commit_callbacks
+):
+    experiment = advanced_to(
+        client, "review", lead, sponsor, participants, django_capture_on_commit_callbacks
+    )
+    tasks_page = as_user(client, sponsor).get(reverse("experiments:my_tasks")).content.decode()
+    assert experiment.title in tasks_page
+    assert "Validation" in tasks_page
+    home = as_user(client, sponsor).get("/").content.decode()
+    assert f"Validation : {experiment.title}" in home
+    assert (
+        experiment.title
+        not in as_user(client, lead).get(reverse("experiments:my_tasks")).content.decode()
+    )
+
+
+def test_list_and_page_cost_the_same_queries_as_experiments_grow(
+    client,
+    lead,
+    sponsor,
+    participants,
+    django_capture_on_commit_callbacks,
+    django_assert_num_queries,
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    first = advanced_to(
+        client, "run", lead, sponsor, participants, django_capture_on_commit_callbacks
+    )
+    JournalEntry.objects.create(experiment=first, author=lead, kind="observation", text="a")
+    as_user(client, lead)
+    pages = [
+        reverse("experiments:list"),
+        reverse("experiments:detail", args=[first.pk]),
+        reverse("experiments:my_tasks"),
+    ]
+    counts = []
+    for url in pages:
+        client.get(url)
+        with CaptureQueriesContext(connection) as captured:
+            client.get(url)
+        counts.append(len(captured.captured_queries))
+    for _ in range(4):
+        other = advanced_to(
+            client, "run", lead, sponsor, participants, django_capture_on_commit_callbacks
+        )
+        JournalEntry.objects.bulk_create(
+            JournalEntry(experiment=first, author=agent, kind="observation", text="b")
+            for agent in participants
+        )
+        assert other.pk
+    as_user(client, lead)
+    for url, count in zip(pages, counts, strict=True):
+        with django_assert_num_queries(count):
+            client.get(url)
+
+
+@pytest.mark.skipif(
+    connection.vendor != "postgresql",
+    reason="SQLite serialises writers; the race between two completions only exists on PostgreSQL",
+)
+@pytest.mark.django_db(transaction=True)
+def test_two_concurrent_approvals_make_one_transition(
+    make_agent, django_capture_on_commit_callbacks
+):
+    import threading
+
+    lead = make_agent("Cheffe")
+    lead.groups.add(Group.objects.get_or_create(name="Chefs de projet")[0])
+    sponsor = make_agent("Commanditaire")
+    experiment = services.start(lead, "Concurrence")
+
+    def frame(experiment, task):
+        experiment.sponsor = sponsor
+        experiment.save(update_fields=["sponsor"])
+
+    services.perform(open_task(experiment, "frame").pk, lead, frame)
+    review = open_task(experiment, "review")
+    barrier = threading.Barrier(2)
+    outcomes = []
+
+    def approve(experiment, task):
+        experiment.approved = True
+        experiment.save(update_fields=["approved"])
+
+    def complete():
+        from django.db import connection as thread_connection
+
+        try:
+            barrier.wait()
+            services.perform(review.pk, sponsor, approve)
+            outcomes.append("done")
+        except services.TaskAlreadyDone:
+            outcomes.append("already done")
+        except FlowLockFailed:
+            outcomes.append("retry")
+        finally:
+            thread_connection.close()
+
+    threads = [threading.Thread(target=complete) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert outcomes.count("done") == 1
+    assert sorted(outcomes) in (["already done", "done"], ["done", "retry"])
+    assert (
+        Task.objects.filter(process_id=experiment.pk, flow_task=services.flow().launch).count()
+        == 1
+    )

@@ -1,0 +1,78 @@
+import pytest
+from django.contrib.auth.models import Group, Permission
+from django.urls import reverse
+
+from practices.models import Enrolment
+
+from .test_practices_factories import (
+    enrol,
+    make_charter,
+    make_session,
+    make_training,
+    make_training_catalogue,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+def member(make_agent, group, name):
+    agent = make_agent(name)
+    agent.groups.add(Group.objects.get(name=group))
+    return agent
+
+
+def test_the_training_officer_lists_sessions_with_their_seats(client, make_agent, site):
+    officer = member(make_agent, "Référents compétences", "Référente")
+    training = make_training(make_training_catalogue(site), "Visio")
+    session = make_session(training, capacity=2)
+    enrol(session, make_agent()), enrol(session, make_agent())
+    enrol(session, make_agent(), Enrolment.Status.WAITING)
+    client.force_login(officer)
+    response = client.get(reverse("training_sessions:index"))
+    assert response.status_code == 200
+    row = next(item for item in response.context["object_list"] if item.pk == session.pk)
+    assert (row.capacity, row.taken, row.waiting) == (2, 2, 1)
+    assert reverse("training_sessions:attendance", args=[session.pk]) in response.content.decode()
+
+
+def test_editors_find_the_practices_reports_in_the_admin_menu(client, make_agent, site):
+    make_charter(site)
+    editor = member(make_agent, "Éditeurs", "Éditrice")
+    client.force_login(editor)
+    content = client.get(reverse("wagtailadmin_home")).content.decode()
+    assert reverse("practices_adhesion") in content
+    response = client.get(reverse("practices_adhesion"))
+    assert response.status_code == 200
+    assert reverse("practices:adhesion_xlsx") in response.content.decode()
+
+
+def test_a_manager_with_admin_access_sees_only_their_department_in_the_report(
+    client, make_agent, site, department
+):
+    make_charter(site)
+    manager = member(make_agent, "Chefs de projet", "Cheffe")
+    manager.user_permissions.add(Permission.objects.get(codename="access_admin"))
+    make_agent("Équipier", manager=manager)
+    client.force_login(manager)
+    response = client.get(reverse("practices_adhesion"))
+    names = [row.department.name for row in response.context["rows"] if row.department]
+    assert names == [department.name]
+
+
+def test_an_agent_has_no_practices_report(client, agent, site):
+    make_charter(site)
+    client.force_login(agent)
+    for name in ["practices_adhesion", "practices_onboarding", "practices_trainings"]:
+        response = client.get(reverse(name))
+        assert response.status_code == 302
+        assert response.url.startswith(reverse("login"))
+
+
+def test_the_moderation_workflow_can_be_changed_in_the_settings(admin_client):
+    from practices.models import ModerationSettings
+
+    response = admin_client.get(
+        reverse("wagtailsettings:edit", args=["practices", "moderationsettings"]), follow=True
+    )
+    assert response.status_code == 200
+    assert ModerationSettings.objects.get().workflow.name in response.content.decode()

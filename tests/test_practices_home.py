@@ -1,0 +1,107 @@
+import datetime
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from practices import services
+from practices.models import Enrolment
+
+from .test_practices_factories import (
+    enrol,
+    make_charter,
+    make_library,
+    make_onboarding,
+    make_practice,
+    make_session,
+    make_training,
+    make_training_catalogue,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+def home(client):
+    return client.get("/").content.decode()
+
+
+def test_home_asks_to_sign_the_charter_until_it_is_signed(agent_client, agent, site):
+    charter = make_charter(site)
+    assert "Signer la charte de collaboration" in home(agent_client)
+    services.sign_charter(charter, agent)
+    assert "Signer la charte" not in home(agent_client)
+    charter.version = 2
+    charter.save_revision().publish()
+    content = home(agent_client)
+    assert "La charte de collaboration a changé" in content
+    assert "La version 2 attend votre engagement." in content
+
+
+def test_home_shows_the_onboarding_progress_of_a_newcomer(agent_client, agent, site):
+    onboarding = make_onboarding(site)
+    services.set_step_done(onboarding.steps.first(), agent, True)
+    agent.arrival_date = timezone.localdate() - datetime.timedelta(days=20)
+    agent.save()
+    assert "Votre intégration : 1 étapes faites sur 3" in home(agent_client)
+    for step in onboarding.steps.all():
+        services.set_step_done(step, agent, True)
+    assert "Votre intégration" not in home(agent_client)
+
+
+def test_home_shows_no_onboarding_to_agents_who_arrived_long_ago(agent_client, agent, site):
+    make_onboarding(site)
+    agent.arrival_date = datetime.date(2015, 9, 1)
+    agent.save()
+    assert "Votre intégration" not in home(agent_client)
+
+
+def test_home_lists_my_next_training_sessions(agent_client, agent, site, make_agent):
+    training = make_training(make_training_catalogue(site), "Bien démarrer avec la visio")
+    enrol(make_session(training, days=-3), agent, Enrolment.Status.ATTENDED)
+    enrol(make_session(training, days=4, place="Médiathèque, salle 2"), agent)
+    full = make_session(make_training(training.get_parent(), "Projet"), days=9, capacity=1)
+    enrol(full, make_agent())
+    enrol(full, agent, Enrolment.Status.WAITING)
+    content = home(agent_client)
+    assert content.count("Formation « ") == 2
+    assert "Médiathèque, salle 2" in content
+    assert "Vous êtes sur la liste d’attente." in content
+
+
+def test_home_announces_the_latest_practices(agent_client, site):
+    library = make_library(site)
+    old = make_practice(library, "Une vieille pratique")
+    old.first_published_at = timezone.now() - datetime.timedelta(days=90)
+    old.save()
+    new = make_practice(library, "Une pratique toute neuve")
+    content = home(agent_client)
+    assert f"Nouvelle pratique : {new.title}" in content
+    assert old.title not in content.split("Derniers contenus")[0]
+
+
+def test_home_costs_the_same_queries_with_ten_times_more_content(
+    agent_client, agent, site, make_agent, django_assert_num_queries
+):
+    make_charter(site)
+    onboarding = make_onboarding(site)
+    agent.arrival_date = timezone.localdate()
+    agent.save()
+    library = make_library(site)
+    training = make_training(make_training_catalogue(site))
+
+    def add(count):
+        for index in range(count):
+            make_practice(library)
+            session = make_session(training, days=index + 1)
+            enrol(session, make_agent())
+        services.set_step_done(onboarding.steps.first(), make_agent(), True)
+
+    add(2)
+    enrol(make_session(training, days=2), agent)
+    agent_client.get("/")
+    with CaptureQueriesContext(connection) as small:
+        agent_client.get("/")
+    add(20)
+    with django_assert_num_queries(len(small.captured_queries)):
+        agent_client.get("/")
