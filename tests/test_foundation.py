@@ -244,3 +244,12 @@ def test_an_agent_without_admin_rights_is_not_sent_round_in_circles(agent_client
     assert len(response.redirect_chain) <= 2
     assert response.status_code == 200
     assert "demande d’autres droits" in response.content.decode()
+
+
+def test_wagtails_default_workflow_is_approved_by_our_moderators():
+    from django.contrib.auth.models import Group
+    from wagtail.models import GroupApprovalTask
+
+    for task in GroupApprovalTask.objects.all():
+        assert "Modérateurs" in task.groups.values_list("name", flat=True)
+    assert not Group.objects.filter(name__in=["Editors", "Moderators"]).exists()
