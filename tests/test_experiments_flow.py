@@ -548,3 +548,32 @@ def test_two_concurrent_approvals_make_one_transition(
         Task.objects.filter(process_id=experiment.pk, flow_task=services.flow().launch).count()
         == 1
     )
+
+
+def test_a_practice_page_lists_the_experiments_that_tested_it(
+    client,
+    lead,
+    sponsor,
+    participants,
+    stranger,
+    practice_library,
+    django_capture_on_commit_callbacks,
+):
+    from practices.models import PracticeCategory, PracticePage
+
+    practice = PracticePage(
+        title="Le micro de salle",
+        slug="micro",
+        summary="Un micro pour tous.",
+        category=PracticeCategory.objects.get(),
+        body=[],
+    )
+    practice_library.add_child(instance=practice)
+    practice.save_revision().publish()
+    experiment = advanced_to(
+        client, "run", lead, sponsor, participants, django_capture_on_commit_callbacks
+    )
+    experiment.practices.add(practice)
+    assert experiment.title in as_user(client, lead).get(practice.url).content.decode()
+    # Not finished and not involved: the stranger does not see it listed.
+    assert experiment.title not in as_user(client, stranger).get(practice.url).content.decode()

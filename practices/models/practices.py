@@ -3,6 +3,7 @@ from django.db import models
 from django.db.models import Exists, OuterRef
 from django.utils.translation import gettext_lazy as _
 from modelcluster.fields import ParentalManyToManyField
+from wagtail import hooks
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel
 from wagtail.fields import RichTextField, StreamField
 from wagtail.search import index
@@ -11,6 +12,9 @@ from intranet.home.visibility import viewable_pages
 
 from ..blocks import PracticeBodyBlock
 from .moderation import ModeratedPage
+
+# Hook: functions (request, practice page) → [(title, url)] of what tested the practice.
+TESTED_BY_HOOK = "register_practice_tested_by"
 
 
 class PracticeCategory(models.Model):
@@ -138,4 +142,11 @@ class PracticePage(ModeratedPage):
         ).order_by("title")
         context["tool_guide"] = viewable_pages(request, ToolGuidePage.objects.all()).first()
         context["recommendation"] = recommendation_of_page(self)
+        # Apps that test practices (experiments) list themselves here: practices stays
+        # unaware of them.
+        context["tested_by"] = [
+            item
+            for provider in hooks.get_hooks(TESTED_BY_HOOK)
+            for item in provider(request, self)
+        ]
         return context
