@@ -397,6 +397,9 @@ def test_who_sees_an_experiment(
         .status_code
         == 403
     )
+    chart = as_user(client, lead).get(reverse("experiments:chart", args=[experiment.pk]))
+    assert chart["Content-Type"] == "image/svg+xml"
+    assert b"<svg" in chart.content
     listing = as_user(client, stranger).get(reverse("experiments:list")).content.decode()
     assert experiment.title not in listing
 
