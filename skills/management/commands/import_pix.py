@@ -1,8 +1,9 @@
 from pathlib import Path
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand
 from django.utils.translation import gettext as _
 
+from intranet.accounts.commands import read_file, refusal
 from skills.importers import import_pix
 from skills.pixfiles import PixImportError
 
@@ -20,17 +21,9 @@ class Command(BaseCommand):
 
     def handle(self, *args, file, dry_run, **options):
         try:
-            data = file.read_bytes()
-        except OSError as error:
-            raise CommandError(
-                _("Cannot read %(file)s: %(error)s") % {"file": file, "error": error.strerror}
-            ) from error
-        try:
-            report = import_pix(data, dry_run=dry_run)
+            report = import_pix(read_file(file), dry_run=dry_run)
         except PixImportError as error:
-            raise CommandError(
-                "\n".join([_("The file was refused, nothing was changed:"), *error.problems])
-            ) from error
+            raise refusal(error.problems) from error
         for line in report.summary():
             self.stdout.write(line)
         if report.unmatched:

@@ -1,8 +1,9 @@
 from pathlib import Path
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand
 from django.utils.translation import gettext as _
 
+from intranet.accounts.commands import read_file, refusal
 from intranet.accounts.importers import AgentImportError, import_agents
 
 
@@ -19,17 +20,9 @@ class Command(BaseCommand):
 
     def handle(self, *args, file, deactivate_missing, **options):
         try:
-            data = file.read_bytes()
-        except OSError as error:
-            raise CommandError(
-                _("Cannot read %(file)s: %(error)s") % {"file": file, "error": error.strerror}
-            ) from error
-        try:
-            report = import_agents(data, deactivate_missing=deactivate_missing)
+            report = import_agents(read_file(file), deactivate_missing=deactivate_missing)
         except AgentImportError as error:
-            raise CommandError(
-                "\n".join([_("The file was refused, nothing was changed:"), *error.problems])
-            ) from error
+            raise refusal(error.problems) from error
 
         self.stdout.write(
             _(
