@@ -60,6 +60,7 @@ urlpatterns = [
     path("experimentations/", include("experiments.urls")),
     path("competences/", include("skills.urls")),
     path("pratiques/", include("practices.urls")),
+    path("tableau-de-bord/", include("intranet.dashboard.urls")),
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
 ]

@@ -76,14 +76,17 @@ def charter_adhesion(page, departments):
     return rates_by_department(active_agents(departments), Exists(signed), departments)
 
 
-def onboarding_completion(page, departments, arrived_since):
-    """Agents arrived since a date who did every step of the onboarding, per department."""
+def onboarding_completion(page, departments, arrived_since, arrived_until=None):
+    """Agents arrived since a date (and until another) who did every step of the onboarding,
+    per department."""
     missing_step = OnboardingStep.objects.filter(page=page).exclude(
         Exists(
             OnboardingProgress.objects.filter(step=OuterRef("pk"), agent=OuterRef(OuterRef("pk")))
         )
     )
     agents = active_agents(departments).filter(arrival_date__gte=arrived_since)
+    if arrived_until is not None:
+        agents = agents.filter(arrival_date__lte=arrived_until)
     has_steps = OnboardingStep.objects.filter(page=page)
     done = Q(Exists(has_steps)) & ~Q(Exists(missing_step))
     return rates_by_department(agents, done, departments)

@@ -1,0 +1,11 @@
+from django.urls import path
+
+from . import views
+
+app_name = "dashboard"
+
+urlpatterns = [
+    path("", views.dashboard, name="dashboard"),
+    path("export.csv", views.export, {"file_format": "csv"}, name="export_csv"),
+    path("export.xlsx", views.export, {"file_format": "xlsx"}, name="export_xlsx"),
+]
