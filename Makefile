@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: install run test test-fast lint format messages check-messages clean
+.PHONY: install run test test-fast lint format messages bench-imports clean
 
 $(BIN)/activate:
 	$(PYTHON) -m venv $(VENV)
@@ -42,6 +42,10 @@ format: install
 messages: install
 	$(BIN)/python manage.py makemessages --locale fr --locale en --no-obsolete --no-location --ignore "tests/*" --ignore "staticfiles" --ignore "media"
 	$(BIN)/python manage.py compilemessages --ignore ".venv*"
+
+# Import throughput (rows per second); DATABASE_URL=postgres://… to measure on PostgreSQL.
+bench-imports: install
+	$(BIN)/python bench/imports.py
 
 clean:
 	rm -rf $(VENV) db.sqlite3 staticfiles
