@@ -1,0 +1,161 @@
+"""The demo content the matrix runs against, and the concrete objects its URLs point to."""
+
+import io
+import random
+from contextlib import contextmanager
+from dataclasses import dataclass
+
+from django.contrib.auth.models import Group
+from django.contrib.contenttypes.models import ContentType
+from django.core.cache import caches
+from django.core.management import call_command
+from django.db import connections, transaction
+
+ROLES = (
+    "anonymous",
+    "agent",
+    "participant",
+    "lead",
+    "sponsor",
+    "editor",
+    "moderator",
+    "skills",
+    "superuser",
+)
+# The demo login of each role (README); "agent" is found by what it is not.
+ROLE_LOGINS = {
+    "participant": "claire.martin",
+    "lead": "cheffe.projet",
+    "sponsor": "commanditaire",
+    "editor": "editeur",
+    "moderator": "moderatrice",
+    "skills": "referente.competences",
+    "superuser": "admin",
+}
+# The seven stages, each left open in an experiment of the lead (the demo covers four).
+EXTRA_EXPERIMENTS = {
+    "frame": "Matrice : cadrage en cours",
+    "run": "Matrice : expérimentation en cours",
+    "action_plan": "Matrice : plan d'action à écrire",
+}
+
+
+@dataclass
+class Demo:
+    users: dict  # role → Agent (None for anonymous)
+    other_lead: object  # a second project lead, involved in no experiment
+    manager: object  # the head of a service with no special role
+    objects: dict  # name → object the URLs point to
+    stage_tasks: dict  # stage → the open task of that stage
+
+
+@contextmanager
+def seeded_demo():
+    """The demo seeded once inside a transaction rolled back at the end.
+
+    Caches filled meanwhile (Wagtail's site root paths, content types) are cleared so that
+    nothing of the demo outlives the block.
+    """
+    atomics = {alias: transaction.atomic(using=alias) for alias in connections}
+    for atomic in atomics.values():
+        atomic.__enter__()
+    try:
+        call_command("seed_demo", stdout=io.StringIO())
+        yield build()
+    finally:
+        for alias, atomic in atomics.items():
+            transaction.set_rollback(True, using=alias)
+            atomic.__exit__(None, None, None)
+        for cache in caches.all():
+            cache.clear()
+        ContentType.objects.clear_cache()
+
+
+def build():
+    from viewflow.workflow.models import Task
+    from viewflow.workflow.status import PROCESS, STATUS
+
+    from experiments import demo as experiments_demo
+    from experiments import services
+    from experiments.models import Experiment
+    from intranet.accounts.demo import demo_email
+    from intranet.accounts.models import Agent
+    from practices.models import (
+        CharterPage,
+        OnboardingStep,
+        PracticeCategory,
+        PracticePage,
+        Tool,
+        ToolNeed,
+        TrainingSession,
+    )
+    from skills.models import PixCampaign
+    from surveys.demo import BAROMETER, INTRANET_FEEDBACK
+    from surveys.models import Invitation, Survey
+
+    users = {
+        role: Agent.objects.get(email=demo_email(local)) for role, local in ROLE_LOGINS.items()
+    }
+    users["anonymous"] = None
+    plain = Agent.objects.filter(
+        is_active=True,
+        is_superuser=False,
+        groups=None,
+        led_experiments=None,
+        sponsored_experiments=None,
+        experiments=None,
+    ).order_by("email")
+    users["agent"] = plain.filter(reports=None).first()
+    # Managers see their department's experiments: this one's department has none.
+    manager = (
+        plain.exclude(reports=None)
+        .filter(department__parent__isnull=False)
+        .exclude(department__experiments__isnull=False)
+        .first()
+    )
+    other_lead = plain.filter(reports=None).exclude(pk=users["agent"].pk).last()
+    other_lead.groups.add(Group.objects.get(name="Chefs de projet"))
+
+    lead, sponsor = users["lead"], users["sponsor"]
+    rng = random.Random(6)
+    for stop, title in EXTRA_EXPERIMENTS.items():
+        experiment = services.start(lead, title)
+        colleagues = Agent.objects.filter(department=lead.department).exclude(
+            pk__in=[lead.pk, users["agent"].pk, other_lead.pk, manager.pk]
+        )
+        participants = [users["participant"], *colleagues[:5]]
+        practices = list(PracticePage.objects.live()[:2])
+        experiments_demo.advance(experiment, stop, lead, sponsor, participants, practices, rng)
+    open_tasks = Task.objects.filter(
+        process__flow_class=services.flow(), status__in=[STATUS.ASSIGNED, STATUS.STARTED]
+    ).order_by("pk")
+    stage_tasks = {}
+    for task in open_tasks:
+        stage_tasks.setdefault(task.flow_task.name, task)
+
+    running = Experiment.objects.exclude(status=PROCESS.DONE).get(
+        title="Réunions hybrides équitables"
+    )
+    done = Experiment.objects.filter(status=PROCESS.DONE).first()
+    open_survey = Survey.objects.get(title=INTRANET_FEEDBACK)
+    session = TrainingSession.objects.order_by("starts_at").last()
+    objects = {
+        "open_survey": open_survey,
+        "barometer": Survey.objects.get(title=BAROMETER),
+        "retrospective_survey": running.retrospective_survey,
+        "participant_invitation": Invitation.objects.get(
+            survey=open_survey, agent=users["participant"]
+        ),
+        "running_experiment": running,
+        "done_experiment": done,
+        "lead_task": stage_tasks["launch"],
+        "charter": CharterPage.objects.live().get(),
+        "session": session,
+        "onboarding_step": OnboardingStep.objects.order_by("pk").first(),
+        "tool": Tool.objects.order_by("pk").first(),
+        "tool_need": ToolNeed.objects.order_by("pk").first(),
+        "practice_category": PracticeCategory.objects.order_by("pk").first(),
+        "pix_campaign": PixCampaign.objects.order_by("pk").first(),
+        "practice_page": PracticePage.objects.live().order_by("pk").first(),
+    }
+    return Demo(users, other_lead, manager, objects, stage_tasks)

@@ -1,0 +1,361 @@
+"""The permissions matrix: every URL of the site × every role, with its expected outcome.
+
+The URLs are enumerated from the URLconf (tests/permissions/urls.py says which are ours) and
+the page types from Wagtail's page models of our apps: a new URL, page type or site setting
+without a row below fails ``test_every_url_has_a_row``. Wagtail's own admin URLs are
+covered by a few representative rows (WAGTAIL_ROWS), not one by one.
+
+Every row is requested with GET as every role, against the demo content seeded once for
+the module. The roles that are refused are then sent a POST with an empty body: it must be
+refused too, and leave the database as it was.
+"""
+
+from urllib.parse import urlsplit
+
+import pytest
+from django.apps import apps
+from django.contrib.messages import get_messages
+from django.test import Client
+from django.urls import reverse
+from viewflow.workflow.models import Task
+from wagtail.contrib.settings.registry import registry as settings_registry
+from wagtail.models import Page, get_page_models
+
+from tests.permissions.demo import ROLES, seeded_demo
+from tests.permissions.urls import is_ours, our_routes
+
+pytestmark = pytest.mark.django_db
+
+LOGIN = "login"  # 302 to our login page (from the admin: through its login redirect)
+DENIED = "denied"  # Wagtail admin: 302 to the admin home with a "no permission" message
+REDIRECT = 302  # any other redirect
+REFUSALS = {LOGIN, DENIED, 400, 403, 404, 405}
+
+# One outcome per role, in the order of ROLES:
+#                  anonymous agent participant lead sponsor editor moderator skills superuser
+# fmt: off
+OPEN         = (200,   200,   200,   200,   200,   200,   200,    200,    200)
+EVERY_AGENT  = (LOGIN, 200,   200,   200,   200,   200,   200,    200,    200)
+POST_ONLY    = (LOGIN, 405,   405,   405,   405,   405,   405,    405,    405)
+TO_LOGIN     = (LOGIN, LOGIN, LOGIN, LOGIN, LOGIN, LOGIN, LOGIN,  LOGIN,  LOGIN)
+ADMIN_USERS  = (LOGIN, LOGIN, LOGIN, LOGIN, LOGIN, 200,   200,    200,    200)
+SURVEY_STAFF = (LOGIN, 403,   403,   403,   403,   200,   200,    403,    200)
+REPORTERS    = (LOGIN, 403,   403,   403,   200,   200,   200,    200,    200)
+FIGURES      = (LOGIN, 403,   403,   403,   200,   403,   403,    200,    200)
+# Wagtail admin views: agents without admin access go to the login page.
+PAGE_EDITORS = (LOGIN, LOGIN, LOGIN, LOGIN, LOGIN, 200,   200,    DENIED, 200)
+SURVEY_ADMIN = (LOGIN, LOGIN, LOGIN, LOGIN, LOGIN, 200,   200,    DENIED, 200)
+CATALOGUE    = (LOGIN, LOGIN, LOGIN, LOGIN, LOGIN, 200,   200,    DENIED, 200)
+SESSIONS     = (LOGIN, LOGIN, LOGIN, LOGIN, LOGIN, DENIED, DENIED, 200,   200)
+SKILLS_ADMIN = (LOGIN, LOGIN, LOGIN, LOGIN, LOGIN, DENIED, DENIED, 200,   200)
+SUPERUSER    = (LOGIN, LOGIN, LOGIN, LOGIN, LOGIN, DENIED, DENIED, DENIED, 200)
+INVITED_ONE  = (LOGIN, 403,   200,   403,   403,   403,   403,    403,    403)
+LEADS        = (LOGIN, 403,   403,   200,   403,   403,   403,    403,    200)
+ASSIGNEE     = (LOGIN, 403,   403,   200,   403,   403,   403,    403,    403)
+TEAM         = (LOGIN, 403,   200,   200,   200,   403,   403,    403,    200)
+# Our own admin views answer a real 403 (see practices.viewsets.AttendanceView).
+ATTENDANCE   = (LOGIN, LOGIN, LOGIN, LOGIN, LOGIN, 403,   403,    200,    200)
+PIX_IMPORT   = (LOGIN, LOGIN, LOGIN, LOGIN, LOGIN, 403,   403,    200,    200)
+
+MATRIX = {
+    # The login pages and the health check are open (see test_foundation).
+    "healthz":                          OPEN,
+    "login":                            OPEN,
+    "password_reset":                   OPEN,
+    "password_reset_done":              OPEN,
+    "password_reset_confirm":           OPEN,  # with a wrong token: "invalid link"
+    "password_reset_complete":          OPEN,
+    "set_language":                     (REDIRECT,) * 9,  # GET changes nothing, goes back
+    "wagtail_admin_login_redirect":     TO_LOGIN,
+    "wagtail_frontend_login_redirect":  TO_LOGIN,
+    "logout":                           POST_ONLY,
+    "search":                           EVERY_AGENT,
+    # Surveys: the open survey invites everybody; the barometer is the editor's.
+    "surveys:mine":                     EVERY_AGENT,
+    "surveys:detail":                   EVERY_AGENT,
+    "surveys:answer":                   INVITED_ONE,
+    "surveys:results":                  SURVEY_STAFF,
+    "surveys:export_csv":               SURVEY_STAFF,
+    "surveys:export_xlsx":              SURVEY_STAFF,
+    "surveys:close":                    SURVEY_STAFF,
+    # Experiments: a running experiment of the lead, sponsored, with the participant.
+    "experiments:list":                 EVERY_AGENT,
+    "experiments:new":                  LEADS,
+    "experiments:my_tasks":             EVERY_AGENT,
+    "experiments:task":                 ASSIGNEE,
+    "experiments:detail":               TEAM,
+    "experiments:chart":                TEAM,
+    "experiments:journal":              POST_ONLY,
+    # Skills: one's own levels; the group figures for managers and skills officers.
+    "skills:my_skills":                 EVERY_AGENT,
+    "skills:evolution":                 FIGURES,
+    # Practices: actions of every agent; adhesion figures for editors and managers.
+    "practices:sign_charter":           POST_ONLY,
+    "practices:register":               POST_ONLY,
+    "practices:unregister":             POST_ONLY,
+    "practices:onboarding_step":        POST_ONLY,
+    "practices:adhesion":               REPORTERS,
+    "practices:adhesion_csv":           REPORTERS,
+    "practices:adhesion_xlsx":          REPORTERS,
+    # Impact dashboard: skills officers, sponsors (the direction), managers.
+    "dashboard:dashboard":              FIGURES,
+    "dashboard:export_csv":             FIGURES,
+    "dashboard:export_xlsx":            FIGURES,
+    # Our admin views.
+    "practices_adhesion":               ADMIN_USERS,
+    "practices_onboarding":             ADMIN_USERS,
+    "practices_trainings":              ADMIN_USERS,
+    "skills_import_pix":                PIX_IMPORT,
+    "surveys_admin:index":              SURVEY_ADMIN,
+    "surveys_admin:index_results":      SURVEY_ADMIN,
+    "surveys_admin:add":                SURVEY_ADMIN,
+    "surveys_admin:edit":               SURVEY_ADMIN,
+    "surveys_admin:delete":             SURVEY_ADMIN,
+    "surveys_admin:history":            SURVEY_ADMIN,
+    "surveys_admin:history_results":    SURVEY_ADMIN,
+    "surveys_admin:usage":              SURVEY_ADMIN,
+    "surveys_admin:invite":             SURVEY_ADMIN,
+    "surveys_admin:duplicate":          SURVEY_ADMIN,
+    "surveys_admin:close":              SURVEY_ADMIN,
+    "training_sessions:index":          SESSIONS,
+    "training_sessions:index_results":  SESSIONS,
+    "training_sessions:add":            SESSIONS,
+    "training_sessions:edit":           SESSIONS,
+    "training_sessions:delete":         SESSIONS,
+    "training_sessions:history":        SESSIONS,
+    "training_sessions:history_results": SESSIONS,
+    "training_sessions:usage":          SESSIONS,
+    "training_sessions:attendance":     ATTENDANCE,
+    "pixcampaign:index":                SKILLS_ADMIN,
+    "pixcampaign:index_results":        SKILLS_ADMIN,
+    "pixcampaign:inspect":              SKILLS_ADMIN,
+    # Wagtail's user admin edits our Agent model: superusers only.
+    "wagtailusers_users:index":         SUPERUSER,
+    "wagtailusers_users:index_results": SUPERUSER,
+    "wagtailusers_users:add":           SUPERUSER,
+    "wagtailusers_users:edit":          SUPERUSER,
+    "wagtailusers_users:delete":        SUPERUSER,
+    "wagtailusers_users:history":       SUPERUSER,
+    "wagtailusers_users:history_results": SUPERUSER,
+    "wagtailusers_users:usage":         SUPERUSER,
+    "wagtailusers_users:copy":          SUPERUSER,
+}
+for snippet in ("tool", "toolneed", "practicecategory"):
+    for view in ("list", "list_results", "add", "edit", "delete", "usage", "history",
+                 "history_results"):
+        MATRIX[f"wagtailsnippets_practices_{snippet}:{view}"] = CATALOGUE
+    # Any admin user may pick a tool in a chooser: the catalogue is public to every agent on
+    # the tool guide page; creating one from the chooser needs the catalogue permissions.
+    for view in ("choose", "choose_results", "chosen", "chosen_multiple"):
+        MATRIX[f"wagtailsnippetchoosers_practices_{snippet}:{view}"] = ADMIN_USERS
+    MATRIX[f"wagtailsnippetchoosers_practices_{snippet}:create"] = CATALOGUE
+
+# The answer to a POST with an empty body, for the URLs that take only POST.
+DONE         = (LOGIN, 302,   302,   302,   302,   302,   302,    302,    302)
+JOURNAL      = (LOGIN, 403,   302,   302,   403,   403,   403,    403,    403)
+POSTS = {
+    "logout":                           TO_LOGIN,  # logged out, sent to the login page
+    # An empty entry is refused with a message: only the team may write in the journal.
+    "experiments:journal":              JOURNAL,
+    "practices:sign_charter":           DONE,
+    "practices:register":               DONE,
+    "practices:unregister":             DONE,
+    "practices:onboarding_step":        DONE,
+}
+
+# Wagtail's own admin, by a few representative views.
+WAGTAIL_ROWS = {
+    "wagtailadmin_home":                ADMIN_USERS,
+    "wagtailadmin_explore":             PAGE_EDITORS,
+    "wagtailadmin_pages:edit":          PAGE_EDITORS,
+}
+
+# Every live page type of ours, served by Wagtail.
+PAGE_TYPES = {
+    "home.HomePage":                    EVERY_AGENT,
+    "home.StandardPage":                EVERY_AGENT,
+    "practices.CharterPage":            EVERY_AGENT,
+    "practices.PracticeIndexPage":      EVERY_AGENT,
+    "practices.PracticePage":           EVERY_AGENT,
+    "practices.TrainingIndexPage":      EVERY_AGENT,
+    "practices.TrainingPage":           EVERY_AGENT,
+    "practices.OnboardingPage":         EVERY_AGENT,
+    "practices.ToolGuidePage":          EVERY_AGENT,
+}
+
+# Our site settings, edited in Wagtail's settings admin.
+SETTINGS = {
+    "practices.ModerationSettings":     SUPERUSER,
+}
+# fmt: on
+
+# The object each URL with parameters is requested with.
+ARGUMENTS = {
+    "password_reset_confirm": lambda d: ["MQ", "mauvais-jeton"],
+    "surveys:detail": lambda d: [d.objects["open_survey"].pk],
+    "surveys:answer": lambda d: [d.objects["participant_invitation"].token],
+    "surveys:results": lambda d: [d.objects["barometer"].pk],
+    "surveys:export_csv": lambda d: [d.objects["barometer"].pk],
+    "surveys:export_xlsx": lambda d: [d.objects["barometer"].pk],
+    "surveys:close": lambda d: [d.objects["open_survey"].pk],
+    "experiments:task": lambda d: [d.objects["lead_task"].pk],
+    "experiments:detail": lambda d: [d.objects["running_experiment"].pk],
+    "experiments:chart": lambda d: [d.objects["running_experiment"].pk],
+    "experiments:journal": lambda d: [d.objects["running_experiment"].pk],
+    "practices:sign_charter": lambda d: [d.objects["charter"].pk],
+    "practices:register": lambda d: [d.objects["session"].pk],
+    "practices:unregister": lambda d: [d.objects["session"].pk],
+    "practices:onboarding_step": lambda d: [d.objects["onboarding_step"].pk],
+    "training_sessions:attendance": lambda d: [d.objects["session"].pk],
+    "pixcampaign:inspect": lambda d: [d.objects["pix_campaign"].pk],
+    "wagtailadmin_explore": lambda d: [d.objects["practice_page"].get_parent().pk],
+    "wagtailadmin_pages:edit": lambda d: [d.objects["practice_page"].pk],
+}
+for viewset, key in [
+    ("surveys_admin", "open_survey"),
+    ("training_sessions", "session"),
+    ("wagtailsnippets_practices_tool", "tool"),
+    ("wagtailsnippets_practices_toolneed", "tool_need"),
+    ("wagtailsnippets_practices_practicecategory", "practice_category"),
+]:
+    for view in ("edit", "delete", "usage", "history", "history_results", "invite", "duplicate"):
+        ARGUMENTS[f"{viewset}:{view}"] = lambda d, key=key: [d.objects[key].pk]
+    ARGUMENTS[f"{viewset}:close"] = ARGUMENTS[f"{viewset}:edit"]
+for snippet, key in [
+    ("tool", "tool"),
+    ("toolneed", "tool_need"),
+    ("practicecategory", "practice_category"),
+]:
+    ARGUMENTS[f"wagtailsnippetchoosers_practices_{snippet}:chosen"] = lambda d, key=key: [
+        d.objects[key].pk
+    ]
+for view in ("edit", "delete", "usage", "history", "history_results", "copy"):
+    ARGUMENTS[f"wagtailusers_users:{view}"] = lambda d: [d.users["participant"].pk]
+
+
+@pytest.fixture(scope="module")
+def demo(django_db_setup, django_db_blocker):
+    with django_db_blocker.unblock(), seeded_demo() as demo:
+        yield demo
+
+
+def outcome(response):
+    """What a user gets, in the words of the matrix."""
+    if response.status_code != 302:
+        return response.status_code
+    path = urlsplit(response["Location"]).path
+    if path in (reverse("login"), reverse("wagtail_admin_login_redirect")):
+        return LOGIN
+    if path == reverse("wagtailadmin_home"):
+        errors = [m for m in get_messages(response.wsgi_request) if m.level_tag == "error"]
+        if errors:
+            return DENIED
+    return REDIRECT
+
+
+def client_for(demo, role):
+    client = Client()
+    if demo.users[role] is not None:
+        client.force_login(demo.users[role])
+    return client
+
+
+def database_state():
+    """Row counts of our apps, Wagtail's pages and viewflow, and the fields actions change."""
+    from surveys.models import Survey
+
+    labels = {"wagtailcore", "viewflow", "auth"}
+    models = [
+        model
+        for model in apps.get_models()
+        if is_ours(model.__module__) or model._meta.app_label in labels
+    ]
+    return {
+        "counts": {model._meta.label: model._default_manager.count() for model in models},
+        "tasks": list(Task.objects.order_by("pk").values_list("pk", "status", "owner_id")),
+        "surveys": list(Survey.objects.order_by("pk").values_list("pk", "closed_at")),
+        "pages": list(Page.objects.order_by("pk").values_list("pk", "live", "latest_revision")),
+    }
+
+
+def check_row(demo, path, expected, label, posts=None):
+    """GET as every role; POST as each refused role: refused, and nothing changed.
+
+    ``posts``: the exact answers to a POST, for the URLs that take only POST; without it
+    a POST must be refused (whatever the refusal) wherever the GET is.
+    """
+    problems = []
+    for role, wanted in zip(ROLES, expected, strict=True):
+        got = outcome(client_for(demo, role).get(path))
+        if got != wanted:
+            problems.append(f"{label} GET as {role}: expected {wanted}, got {got}")
+    posts = posts or tuple(REFUSALS if wanted in REFUSALS else None for wanted in expected)
+    refused = [
+        (role, wanted) for role, wanted in zip(ROLES, posts, strict=True) if refusal(wanted)
+    ]
+    before = database_state()
+    for role, wanted in refused:
+        got = outcome(client_for(demo, role).post(path, {}))
+        if got not in (wanted if isinstance(wanted, set) else {wanted}):
+            problems.append(f"{label} POST as {role}: expected {wanted}, got {got}")
+    if refused and database_state() != before:
+        problems.append(f"{label}: a refused POST changed the database")
+    for role, wanted in zip(ROLES, posts, strict=True):
+        if wanted is not None and not refusal(wanted):
+            got = outcome(client_for(demo, role).post(path, {}))
+            if got != wanted:
+                problems.append(f"{label} POST as {role}: expected {wanted}, got {got}")
+    return problems
+
+
+def refusal(wanted):
+    return wanted == REFUSALS or wanted in REFUSALS
+
+
+def url_of(name, demo):
+    arguments = ARGUMENTS.get(name)
+    return reverse(name, args=arguments(demo) if arguments else None)
+
+
+@pytest.mark.parametrize("name", list(MATRIX) + list(WAGTAIL_ROWS))
+def test_url_answers_each_role_as_expected(demo, name):
+    expected = MATRIX.get(name) or WAGTAIL_ROWS[name]
+    problems = check_row(demo, url_of(name, demo), expected, name, POSTS.get(name))
+    assert not problems, "\n".join(problems)
+
+
+@pytest.mark.parametrize("page_type", PAGE_TYPES)
+def test_page_type_answers_each_role_as_expected(demo, page_type):
+    model = apps.get_model(page_type)
+    page = model.objects.live().order_by("pk").first()
+    assert page is not None, f"the demo has no live {page_type}"
+    problems = check_row(demo, page.url, PAGE_TYPES[page_type], page_type)
+    assert not problems, "\n".join(problems)
+
+
+@pytest.mark.parametrize("setting", SETTINGS)
+def test_site_setting_answers_each_role_as_expected(demo, setting):
+    model = apps.get_model(setting)
+    instance = model.load()
+    path = reverse(
+        "wagtailsettings:edit", args=[model._meta.app_label, model._meta.model_name, instance.pk]
+    )
+    problems = check_row(demo, path, SETTINGS[setting], setting)
+    assert not problems, "\n".join(problems)
+
+
+def test_every_url_has_a_row():
+    routes = our_routes()
+    assert sorted(set(routes) - set(MATRIX)) == [], "URLs without expectations"
+    assert sorted(set(MATRIX) - set(routes)) == [], "rows of URLs that no longer exist"
+    with_parameters = {name for name, route in routes.items() if route.pattern.pattern.converters}
+    assert sorted(with_parameters - set(ARGUMENTS)) == [], "URLs without an object to request"
+    post_only = {name for name, expected in MATRIX.items() if expected == POST_ONLY}
+    assert post_only == set(POSTS), "URLs taking only POST need their POST row"
+
+
+def test_every_page_type_and_site_setting_has_a_row():
+    page_types = {model._meta.label for model in get_page_models() if is_ours(model.__module__)}
+    assert page_types == set(PAGE_TYPES)
+    our_settings = {model._meta.label for model in settings_registry if is_ours(model.__module__)}
+    assert our_settings == set(SETTINGS)
