@@ -168,6 +168,8 @@ WAGTAIL_ROWS = {
     "wagtailadmin_home":                ADMIN_USERS,
     "wagtailadmin_explore":             PAGE_EDITORS,
     "wagtailadmin_pages:edit":          PAGE_EDITORS,
+    "wagtailadmin_pages:view_draft":    PAGE_EDITORS,  # the draft of a practice to spread
+    "wagtailadmin_api:pages:listing":   ADMIN_USERS,  # lists drafts too
 }
 
 # Every live page type of ours, served by Wagtail.
@@ -210,6 +212,7 @@ ARGUMENTS = {
     "pixcampaign:inspect": lambda d: [d.objects["pix_campaign"].pk],
     "wagtailadmin_explore": lambda d: [d.objects["practice_page"].get_parent().pk],
     "wagtailadmin_pages:edit": lambda d: [d.objects["practice_page"].pk],
+    "wagtailadmin_pages:view_draft": lambda d: [d.objects["draft_page"].pk],
 }
 for viewset, key in [
     ("surveys_admin", "open_survey"),
@@ -359,3 +362,184 @@ def test_every_page_type_and_site_setting_has_a_row():
     assert page_types == set(PAGE_TYPES)
     our_settings = {model._meta.label for model in settings_registry if is_ours(model.__module__)}
     assert our_settings == set(SETTINGS)
+
+
+# Per-object cases: the same URL as above, with somebody else's object.
+
+SIGNED_IN = ROLES[1:]
+
+
+def status_of(demo, user, path, method="get", data=None):
+    client = Client()
+    if user is not None:
+        client.force_login(user)
+    return getattr(client, method)(path, data or {}).status_code
+
+
+def test_an_invitation_link_opens_only_for_its_own_agent(demo):
+    from surveys.models import Invitation, Response
+
+    survey = demo.objects["open_survey"]
+    invitations = {
+        role: Invitation.objects.get(survey=survey, agent=demo.users[role]) for role in SIGNED_IN
+    }
+    for owner, invitation in invitations.items():
+        path = reverse("surveys:answer", args=[invitation.token])
+        for role in SIGNED_IN:
+            assert status_of(demo, demo.users[role], path) == (200 if role == owner else 403), (
+                f"{role} opening the invitation of {owner}"
+            )
+    answers = {f"q{question.pk}": "10" for question in survey.questions.all()}
+    claire = invitations["participant"]
+    path = reverse("surveys:answer", args=[claire.token])
+    for role in SIGNED_IN:
+        if role != "participant":
+            assert status_of(demo, demo.users[role], path, "post", answers) == 403
+    claire.refresh_from_db()
+    assert not claire.answered
+    assert not Response.objects.filter(survey=survey).exists()
+    unknown = reverse("surveys:answer", args=["jeton-inconnu"])
+    assert status_of(demo, demo.users["participant"], unknown) == 404
+
+
+@pytest.mark.parametrize(
+    "stage", ["frame", "review", "launch", "run", "retrospective", "synthesis", "action_plan"]
+)
+def test_an_experiment_task_opens_only_for_its_assignee(demo, stage):
+    task = demo.stage_tasks[stage]
+    path = reverse("experiments:task", args=[task.pk])
+    assert status_of(demo, task.owner, path) == 200
+    intruders = [demo.other_lead, demo.manager, *(demo.users[role] for role in SIGNED_IN)]
+    intruders = [agent for agent in intruders if agent.pk != task.owner_id]
+    # Whatever the stage, a body that would complete it.
+    body = {"submit": "1", "decision": "approve", "confirm": "on", "actions-TOTAL_FORMS": "0"}
+    before = database_state()
+    for intruder in intruders:
+        assert status_of(demo, intruder, path) == 403, f"{intruder} opening the {stage} task"
+        assert status_of(demo, intruder, path, "post", body) == 403
+    assert database_state() == before
+
+
+def test_a_running_experiment_is_seen_only_by_its_team_and_managers(demo):
+    experiment = demo.objects["running_experiment"]
+    outsiders = [demo.users["agent"], demo.other_lead, demo.manager]
+    for name in ("experiments:detail", "experiments:chart"):
+        path = reverse(name, args=[experiment.pk])
+        for outsider in outsiders:
+            assert status_of(demo, outsider, path) == 403, f"{outsider} on {name}"
+    listing = reverse("experiments:list")
+    for outsider in outsiders:
+        client = client_for_user(outsider)
+        assert experiment.title not in client.get(listing).content.decode()
+    team_client = client_for_user(demo.users["participant"])
+    assert experiment.title in team_client.get(listing).content.decode()
+    # The managers of the experiment's department follow it.
+    department_manager = experiment.department.agents.exclude(reports=None).first()
+    path = reverse("experiments:detail", args=[experiment.pk])
+    assert status_of(demo, department_manager, path) == 200
+
+
+def test_a_finished_experiment_is_public_without_its_journal(demo):
+    experiment = demo.objects["done_experiment"]
+    entry = experiment.journal.first()
+    path = reverse("experiments:detail", args=[experiment.pk])
+    outsider = client_for_user(demo.users["agent"]).get(path)
+    assert outsider.status_code == 200
+    assert entry.text not in outsider.content.decode()
+    member = client_for_user(demo.users["participant"]).get(path)
+    assert entry.text in member.content.decode()
+
+
+def test_a_survey_is_presented_only_to_the_invited_and_its_managers(demo):
+    survey = demo.objects["retrospective_survey"]
+    path = reverse("surveys:detail", args=[survey.pk])
+    assert status_of(demo, demo.users["agent"], path) == 403
+    assert status_of(demo, demo.other_lead, path) == 403
+    assert status_of(demo, demo.users["participant"], path) == 200
+    assert status_of(demo, demo.users["lead"], path) == 200  # invited, and its owner
+
+
+def test_the_owner_of_a_survey_sees_its_results_and_nobody_else_of_the_team(demo):
+    survey = demo.objects["retrospective_survey"]
+    path = reverse("surveys:results", args=[survey.pk])
+    assert status_of(demo, demo.users["lead"], path) == 200
+    for role in ("participant", "sponsor", "skills"):
+        assert status_of(demo, demo.users[role], path) == 403
+
+
+def test_an_export_under_k_answers_is_refused_even_to_the_owner(demo):
+    survey = demo.objects["retrospective_survey"]
+    assert survey.responses.count() < survey.min_group_size
+    for name in ("surveys:export_csv", "surveys:export_xlsx"):
+        response = client_for_user(demo.users["lead"]).get(reverse(name, args=[survey.pk]))
+        assert response.status_code == 302
+        assert response["Location"] == reverse("surveys:results", args=[survey.pk])
+
+
+def test_survey_results_hide_the_directions_under_k(demo):
+    from intranet.accounts.models import Department
+    from surveys.services import submit_response
+
+    survey = demo.objects["open_survey"]
+    question = survey.questions.get(kind="recommendation")
+    directions = Department.objects.filter(parent__isnull=True).order_by("pk")[:3]
+    for direction, answers in zip(directions, [6, 6, 2], strict=True):
+        for invitation in survey.invitations.filter(
+            agent__department__in=direction.with_descendants()
+        )[:answers]:
+            submit_response(invitation, {question: 10})
+    response = client_for_user(demo.users["editor"]).get(
+        reverse("surveys:results", args=[survey.pk])
+    )
+    by_name = {d.name: d for d in response.context["results"].directions}
+    small = by_name[directions[2].name]
+    assert small.responses == 2 < survey.min_group_size
+    assert small.hidden and small.recommendations == {}
+    # The only small group is hidden with another one: no subtraction from the total.
+    assert sum(d.hidden for d in by_name.values()) == 2
+
+
+def test_a_manager_sees_the_figures_of_their_departments_only(demo):
+    from intranet.accounts.models import Department
+
+    manager = demo.manager
+    own = manager.department
+    other = (
+        Department.objects.exclude(pk__in=own.with_descendants())
+        .exclude(pk=own.parent_id)
+        .order_by("pk")
+        .first()
+    )
+    client = client_for_user(manager)
+    dashboard = reverse("dashboard:dashboard")
+    assert "dashboard" in client.get(dashboard, {"department": own.pk}).context
+    refused = client.get(dashboard, {"department": other.pk})
+    assert refused.status_code == 200
+    assert "dashboard" not in refused.context
+    assert refused.context["form"].errors["department"]
+    for name in ("dashboard:export_csv", "dashboard:export_xlsx"):
+        assert client.get(reverse(name), {"department": own.pk}).status_code == 200
+        assert client.get(reverse(name), {"department": other.pk}).status_code == 400
+    evolution = reverse("skills:evolution")
+    assert client.get(evolution, {"department": own.pk}).status_code == 200
+    assert client.get(evolution, {"department": other.pk}).status_code == 403
+    scope = set(own.with_descendants().values_list("pk", flat=True))
+    adhesion = client.get(reverse("practices:adhesion"))
+    shown = {row.department.pk for row in adhesion.context["rows"] if row.department}
+    assert shown and shown <= scope
+    export = client.get(reverse("practices:adhesion_csv")).content.decode()
+    outsiders = demo.users["editor"], demo.users["participant"]
+    assert all(agent.email not in export for agent in outsiders)
+
+
+def test_a_draft_page_is_not_served_on_the_front_end(demo):
+    page = demo.objects["draft_page"]
+    path = page.get_url() or f"/pratiques/{page.slug}/"
+    for role in SIGNED_IN:
+        assert status_of(demo, demo.users[role], path) == 404, role
+
+
+def client_for_user(user):
+    client = Client()
+    client.force_login(user)
+    return client

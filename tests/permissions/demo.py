@@ -157,5 +157,6 @@ def build():
         "practice_category": PracticeCategory.objects.order_by("pk").first(),
         "pix_campaign": PixCampaign.objects.order_by("pk").first(),
         "practice_page": PracticePage.objects.live().order_by("pk").first(),
+        "draft_page": PracticePage.objects.filter(live=False).order_by("pk").first(),
     }
     return Demo(users, other_lead, manager, objects, stage_tasks)
