@@ -7,6 +7,7 @@ import os
 from pathlib import Path
 
 import dj_database_url
+from csp.constants import NONE, SELF, UNSAFE_INLINE
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
@@ -64,11 +65,15 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.postgres",
     "intranet.apps.StaticFilesConfig",
+    "csp",
+    "axes",
 ]
 
 # Declared explicitly: viewflow's AUTOREGISTER would append its own middlewares.
 MIDDLEWARE = [
+    "intranet.logging.RequestContextMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    "intranet.security.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -79,6 +84,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
+    # Last, as django-axes asks: it turns a locked-out login into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 VIEWFLOW = {"AUTOREGISTER": False}
@@ -117,7 +124,11 @@ DATABASES = {
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.Agent"
-AUTHENTICATION_BACKENDS = ["django.contrib.auth.backends.ModelBackend"]
+# django-axes first: it refuses a locked-out login before any password is checked.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
@@ -128,6 +139,58 @@ LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "/"
 LOGOUT_REDIRECT_URL = "login"
 PASSWORD_RESET_TIMEOUT = 60 * 60 * 24
+
+# Login brute force (django-axes): after LOGIN_FAILURE_LIMIT wrong passwords for one account
+# from one address, that account is refused from that address for LOGIN_COOLOFF_MINUTES.
+# Not by address alone: a whole office shares one NAT address. Not by account alone: anyone
+# could then lock a colleague out from anywhere. Behind a proxy, set TRUSTED_PROXY_COUNT.
+AXES_FAILURE_LIMIT = int(env("LOGIN_FAILURE_LIMIT", "5"))
+AXES_COOLOFF_TIME = float(env("LOGIN_COOLOFF_MINUTES", "15")) / 60  # hours
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+AXES_USERNAME_CALLABLE = "intranet.security.login_username"
+AXES_CLIENT_IP_CALLABLE = "intranet.security.client_ip"
+AXES_LOCKOUT_CALLABLE = "intranet.security.lockout_response"
+AXES_DISABLE_ACCESS_LOG = True  # successful logins are not kept: failures are enough
+AXES_ENABLE_ADMIN = False  # no django.contrib.admin: `manage.py axes_reset_username`
+# Proxies in front of the intranet: their X-Forwarded-For gives the client's address.
+TRUSTED_PROXY_COUNT = int(env("TRUSTED_PROXY_COUNT", "0"))
+
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"  # Strict would log agents out when they follow an e-mail link
+CSRF_COOKIE_SAMESITE = "Lax"
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+SECURE_REFERRER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"  # Wagtail marks its preview views SAMEORIGIN itself
+
+# Content Security Policy: no inline script nor style, nothing from another site.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "frame-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [NONE],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    }
+}
+# The Wagtail admin replaces these directives on its own paths (measured in a browser:
+# tests/e2e/test_security_csp.py). Its widgets still print inline <script> without a nonce
+# and its editor injects <style>; its preview frames admin pages; superusers see new releases.
+ADMIN_PATH_PREFIX = "/admin/"
+CONTENT_SECURITY_POLICY_ADMIN = {
+    "script-src": [SELF, UNSAFE_INLINE],
+    "style-src": [SELF, UNSAFE_INLINE],
+    "connect-src": [SELF, "https://releases.wagtail.org"],
+    "frame-ancestors": [SELF],
+}
 
 LANGUAGE_CODE = "fr"
 LANGUAGES = [("fr", _("French")), ("en", _("English"))]
@@ -169,6 +232,7 @@ WAGTAIL_SITE_NAME = env("SITE_NAME", "Intranet de la Ville")
 WAGTAILADMIN_BASE_URL = env("BASE_URL", "http://127.0.0.1:8000")
 WAGTAILADMIN_LOGIN_URL = "login"
 WAGTAIL_PASSWORD_RESET_ENABLED = False
+WAGTAIL_GRAVATAR_PROVIDER_URL = None  # agents' e-mail hashes stay here
 WAGTAIL_I18N_ENABLED = False
 WAGTAIL_ALLOW_UNICODE_SLUGS = False
 WAGTAILADMIN_PERMITTED_LANGUAGES = LANGUAGES
@@ -180,24 +244,41 @@ WAGTAILSEARCH_BACKENDS = {
     }
 }
 WAGTAILDOCS_SERVE_METHOD = "serve_view"
+# Uploads: no SVG (it can carry scripts), documents from a list of office formats, served as
+# downloads (PDF aside) with nosniff and `default-src 'none'` by Wagtail's serve view.
 WAGTAILIMAGES_EXTENSIONS = ["gif", "jpg", "jpeg", "png", "webp"]
+WAGTAILIMAGES_MAX_UPLOAD_SIZE = 10 * 1024 * 1024
+WAGTAILDOCS_EXTENSIONS = [
+    "csv", "doc", "docx", "odg", "odp", "ods", "odt", "pdf", "ppt", "pptx", "rtf", "txt", "xls",
+    "xlsx", "zip",
+]  # fmt: skip
+WAGTAILDOCS_INLINE_CONTENT_TYPES = ["application/pdf"]
+WAGTAILDOCS_DOCUMENT_FORM_BASE = "intranet.uploads.DocumentForm"
+DOCUMENT_MAX_UPLOAD_SIZE = 20 * 1024 * 1024
+DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440  # form fields without files; Django's default
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440  # larger files go to a temporary file on disk
 WAGTAILEMBEDS_RESPONSIVE_HTML = True
 
+# Logs go to standard error, as one JSON object per line (LOG_FORMAT=json) or plain text.
+LOG_FORMAT = env("LOG_FORMAT", "plain")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "formatters": {
+        "plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
+        "json": {"()": "intranet.logging.JSONFormatter"},
+    },
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": LOG_FORMAT}},
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", "INFO")},
     "loggers": {
         "django.db.backends": {"level": "INFO"},
         "django_tasks": {"level": "WARNING"},
+        "axes.apps": {"level": "WARNING"},  # its start-up banner on every command
     },
 }
 WAGTAIL_PRIVATE_PAGE_OPTIONS = {"password": False}
 WAGTAILDOCS_PRIVATE_COLLECTION_OPTIONS = {"password": False}
 WAGTAIL_FRONTEND_LOGIN_URL = LOGIN_URL
-X_FRAME_OPTIONS = "DENY"  # Wagtail marks its preview views SAMEORIGIN itself
 
 # Each app's demo content, in dependency order (`manage.py seed_demo`).
 DEMO_SEEDERS = [

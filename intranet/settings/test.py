@@ -14,3 +14,6 @@ WAGTAILADMIN_BASE_URL = env("BASE_URL", "http://testserver")
 # Serve static files straight from the apps: no collectstatic needed to run the tests.
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
+# Tests log in with `client.login()`, which gives django-axes no request; the lockout tests
+# switch it back on.
+AXES_ENABLED = False

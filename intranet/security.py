@@ -1,0 +1,57 @@
+"""Site-wide security helpers: the admin's content security policy, login lockout keys."""
+
+from csp.middleware import CSPMiddleware
+from django.conf import settings
+from django.shortcuts import render
+
+
+class ContentSecurityPolicyMiddleware(CSPMiddleware):
+    """django-csp's middleware, with the few relaxations the Wagtail admin needs on its paths.
+
+    The front end gets `CONTENT_SECURITY_POLICY` as is; under `/admin/` the directives of
+    `CONTENT_SECURITY_POLICY_ADMIN` replace the matching ones.
+    """
+
+    def get_policy_parts(self, request, response, report_only=False):
+        parts = super().get_policy_parts(request, response, report_only=report_only)
+        if not report_only and request.path_info.startswith(settings.ADMIN_PATH_PREFIX):
+            parts.replace = {**settings.CONTENT_SECURITY_POLICY_ADMIN, **(parts.replace or {})}
+        return parts
+
+
+def client_ip(request):
+    """The client's address: behind `TRUSTED_PROXY_COUNT` proxies, the one the outermost added.
+
+    X-Forwarded-For is read only when proxies are declared, and from the right: entries to the
+    left of the proxies' own are whatever the client chose to send.
+    """
+    count = settings.TRUSTED_PROXY_COUNT
+    if count:
+        forwarded = [
+            address.strip()
+            for address in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")
+            if address.strip()
+        ]
+        if len(forwarded) >= count:
+            return forwarded[-count]
+    return request.META.get("REMOTE_ADDR")
+
+
+def login_username(request, credentials=None):
+    """The e-mail typed on the login form, as the account is keyed: trimmed and lower-case."""
+    if credentials:
+        username = credentials.get("username")
+    else:
+        username = getattr(request, "POST", {}).get("username")
+    return (username or "").strip().lower() or None
+
+
+def lockout_response(request, original_response=None, credentials=None):
+    """The page shown instead of the login form while an account is locked (HTTP 429)."""
+    minutes = max(1, round(settings.AXES_COOLOFF_TIME * 60))
+    return render(
+        request,
+        "registration/locked_out.html",
+        {"cooloff_minutes": minutes, "failure_limit": settings.AXES_FAILURE_LIMIT},
+        status=429,
+    )
