@@ -128,15 +128,17 @@ def group_evolution(before, after, department=None, minimum=MINIMUM_GROUP_SIZE):
         return GroupEvolution(hidden=True)
     _agents, certifiable_before = certifiable_count(paired_before)
 
-    level_before = CompetenceResult.objects.filter(
-        participation__in=before.participations,
-        participation__agent=OuterRef("participation__agent"),
-        competence=OuterRef("competence"),
-    ).values("level")[:1]
+    # Each result after, joined with the same agent's result before for that competence (a
+    # snapshot holds one profile per agent): a join, where a correlated subquery per row took
+    # seconds on 20 campaigns of 2,200 agents.
     rows = (
-        CompetenceResult.objects.filter(participation__in=paired_after)
-        .annotate(level_before=Subquery(level_before))
-        .filter(level_before__isnull=False)
+        CompetenceResult.objects.filter(
+            participation__in=paired_after,
+            participation__agent__pix_participations__in=before.participations,
+            participation__agent__pix_participations__results__competence=F("competence"),
+            participation__agent__pix_participations__results__level__isnull=False,
+        )
+        .annotate(level_before=F("participation__agent__pix_participations__results__level"))
         .values("competence__code", "competence__name")
         .annotate(
             compared=Count("pk"),
