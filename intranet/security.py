@@ -39,10 +39,8 @@ def client_ip(request):
 
 def login_username(request, credentials=None):
     """The e-mail typed on the login form, as the account is keyed: trimmed and lower-case."""
-    if credentials:
-        username = credentials.get("username")
-    else:
-        username = getattr(request, "POST", {}).get("username")
+    field = settings.AXES_USERNAME_FORM_FIELD
+    username = (credentials or getattr(request, "POST", {})).get(field)
     return (username or "").strip().lower() or None
 
 

@@ -149,6 +149,7 @@ AXES_COOLOFF_TIME = float(env("LOGIN_COOLOFF_MINUTES", "15")) / 60  # hours
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+AXES_USERNAME_FORM_FIELD = "username"  # the login form's field, though accounts key on e-mail
 AXES_USERNAME_CALLABLE = "intranet.security.login_username"
 AXES_CLIENT_IP_CALLABLE = "intranet.security.client_ip"
 AXES_LOCKOUT_CALLABLE = "intranet.security.lockout_response"
