@@ -439,15 +439,32 @@ def test_a_running_experiment_is_seen_only_by_its_team_and_managers(demo):
     assert status_of(demo, department_manager, path) == 200
 
 
-def test_a_finished_experiment_is_public_without_its_journal(demo):
+def test_a_finished_experiment_is_public_without_its_journal_nor_free_answers(demo):
+    from surveys.models import Answer
+
     experiment = demo.objects["done_experiment"]
+    survey = experiment.retrospective_survey
+    question = survey.questions.filter(kind="text").first()
+    remark = "Le chef de service coupe la parole à tout le monde."
+    Answer.objects.bulk_create(
+        Answer(response=response, question=question, text=remark)
+        for response in survey.responses.all()
+    )
     entry = experiment.journal.first()
     path = reverse("experiments:detail", args=[experiment.pk])
     outsider = client_for_user(demo.users["agent"]).get(path)
     assert outsider.status_code == 200
-    assert entry.text not in outsider.content.decode()
-    member = client_for_user(demo.users["participant"]).get(path)
-    assert entry.text in member.content.decode()
+    content = outsider.content.decode()
+    assert entry.text not in content
+    # The survey's results are refused to outsiders: their free answers too, here.
+    assert (
+        status_of(demo, demo.users["agent"], reverse("surveys:results", args=[survey.pk])) == 403
+    )
+    assert remark not in content
+    assert "Recommanderiez-vous à une autre équipe de mener cette expérimentation ?" in content
+    member = client_for_user(demo.users["participant"]).get(path).content.decode()
+    assert entry.text in member
+    assert remark in member
 
 
 def test_a_survey_is_presented_only_to_the_invited_and_its_managers(demo):
