@@ -290,3 +290,14 @@ DEMO_SEEDERS = [
     "skills.demo.seed",
     "experiments.demo.seed",
 ]
+
+# Caching (performance, docs/performance.md): each worker's memory. Keys embed the version of
+# what they hold (a page's publication, a closed survey), so a publication shows at once in
+# every worker; only the impact dashboard's figures may lag, by DASHBOARD_CACHE_SECONDS.
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "OPTIONS": {"MAX_ENTRIES": int(env("CACHE_MAX_ENTRIES", "5000"))},
+    }
+}
+DASHBOARD_CACHE_SECONDS = int(env("DASHBOARD_CACHE_SECONDS", "300"))
