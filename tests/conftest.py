@@ -78,3 +78,12 @@ def make_survey(db):
         return survey
 
     return make
+
+
+@pytest.fixture(autouse=True)
+def empty_cache():
+    """Each test starts with an empty cache: ids reused after a rollback must not find the
+    previous test's fragments."""
+    from django.core.cache import cache
+
+    cache.clear()

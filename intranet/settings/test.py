@@ -17,3 +17,5 @@ WHITENOISE_AUTOREFRESH = True
 # Tests log in with `client.login()`, which gives django-axes no request; the lockout tests
 # switch it back on.
 AXES_ENABLED = False
+# Dashboard figures always fresh in tests; tests/test_performance_caching.py turns the cache on.
+DASHBOARD_CACHE_SECONDS = 0
