@@ -7,6 +7,7 @@ group size *k* is withheld: the templates show "not enough answers" instead.
 from collections import defaultdict
 from dataclasses import dataclass, field
 
+from django.core.cache import cache
 from django.db.models import Avg, Count, F
 
 from .models import Answer, Question, Response
@@ -59,8 +60,30 @@ def bars(counts, labels, total):
 
 
 def survey_results(survey):
-    k = survey.min_group_size
+    """The results; a closed survey's, which no answer can change any more, from the cache.
+
+    The survey and its questions are always read afresh: an editor may still retitle them.
+    """
     questions = list(survey.questions.all())
+    if survey.closed_at is None:
+        return compute_results(survey, questions)
+    key = f"survey-results:{survey.pk}:{survey.closed_at.timestamp()}:{survey.min_group_size}"
+    results = cache.get(key)
+    if results is None or [r.question.pk for r in results.questions] != [q.pk for q in questions]:
+        results = compute_results(survey, questions)
+        cache.set(key, results, timeout=None)
+        return results
+    for result, question in zip(results.questions, questions, strict=True):
+        result.question = question
+    results.survey = survey
+    results.recommendation_questions = [
+        q for q in questions if q.kind == Question.Kind.RECOMMENDATION
+    ]
+    return results
+
+
+def compute_results(survey, questions):
+    k = survey.min_group_size
     responses = Response.objects.filter(survey=survey).count()
     invited = survey.invitations.count()
     # Through the survey's questions, not its responses: the (question, value) index serves
