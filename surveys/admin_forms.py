@@ -2,6 +2,7 @@ from django.utils.translation import gettext_lazy as _
 from wagtail.admin.forms import WagtailAdminModelForm
 
 FROZEN_MESSAGE = _("Answers exist: the questions and the anonymity can no longer change.")
+K_MESSAGE = _("Answers exist: the minimum group size can be raised, not lowered.")
 
 
 class SurveyAdminForm(WagtailAdminModelForm):
@@ -24,4 +25,8 @@ class SurveyAdminForm(WagtailAdminModelForm):
             new_forms = questions.forms[questions.initial_form_count() :]
             if questions.deleted_forms or any(form.has_changed() for form in new_forms):
                 self.add_error(None, FROZEN_MESSAGE)
+            # A lower k would show the groups it used to hide.
+            k = cleaned_data.get("min_group_size")
+            if k is not None and k < self.initial["min_group_size"]:
+                self.add_error("min_group_size", K_MESSAGE)
         return cleaned_data

@@ -560,3 +560,54 @@ def client_for_user(user):
     client = Client()
     client.force_login(user)
     return client
+
+
+def survey_edit_data(survey, **fields):
+    """The survey builder's form as an editor submits it, questions unchanged."""
+    from wagtail.test.utils.form_data import inline_formset, nested_form_data
+
+    questions = [
+        {
+            "id": str(question.pk),
+            "kind": question.kind,
+            "label": question.label,
+            "help_text": question.help_text,
+            "required": "on" if question.required else "",
+            "choices": question.choices,
+            "subject": str(question.subject_id or ""),
+        }
+        for question in survey.questions.all()
+    ]
+    data = {
+        "title": survey.title,
+        "introduction": survey.introduction,
+        "opens_at": survey.opens_at.strftime("%Y-%m-%d %H:%M"),
+        "closes_at": survey.closes_at.strftime("%Y-%m-%d %H:%M"),
+        "anonymous": "on" if survey.anonymous else "",
+        "min_group_size": str(survey.min_group_size),
+        "audience": survey.audience,
+        "audience_department": str(survey.audience_department_id or ""),
+        "audience_agents": [],
+        "questions": inline_formset(questions, initial=len(questions)),
+        **fields,
+    }
+    return nested_form_data(data)
+
+
+def test_once_answers_exist_k_can_be_raised_but_not_lowered(demo):
+    from surveys.services import submit_response
+
+    survey = demo.objects["open_survey"]
+    invitation = survey.invitations.get(agent=demo.users["agent"])
+    submit_response(invitation, {survey.questions.get(kind="recommendation"): 9})
+    editor = client_for_user(demo.users["editor"])
+    path = reverse("surveys_admin:edit", args=[survey.pk])
+    lowered = editor.post(path, survey_edit_data(survey, min_group_size="1"))
+    assert lowered.status_code == 200
+    assert lowered.context["form"].errors["min_group_size"]
+    survey.refresh_from_db()
+    assert survey.min_group_size == 5
+    raised = editor.post(path, survey_edit_data(survey, min_group_size="8"))
+    assert raised.status_code == 302
+    survey.refresh_from_db()
+    assert survey.min_group_size == 8
