@@ -17,6 +17,7 @@ from django.apps import apps
 from django.contrib.messages import get_messages
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 from viewflow.workflow.models import Task
 from wagtail.contrib.settings.registry import registry as settings_registry
 from wagtail.models import Page, get_page_models
@@ -465,6 +466,38 @@ def test_a_finished_experiment_is_public_without_its_journal_nor_free_answers(de
     member = client_for_user(demo.users["participant"]).get(path).content.decode()
     assert entry.text in member
     assert remark in member
+
+
+def test_a_practice_page_names_running_experiments_only_to_their_team(demo):
+    experiment = demo.objects["running_experiment"]
+    page = experiment.practices.live().first()
+    assert experiment.title in client_for_user(demo.users["participant"]).get(
+        page.url
+    ).content.decode().replace("&#x27;", "'")
+    for outsider in (demo.users["agent"], demo.other_lead, demo.manager):
+        content = client_for_user(outsider).get(page.url).content.decode()
+        assert experiment.title not in content.replace("&#x27;", "'")
+
+
+def test_a_session_video_link_is_given_to_registered_agents_only(demo):
+    from practices.models import Enrolment, TrainingSession
+    from practices.services import register
+
+    session = (
+        TrainingSession.objects.exclude(video_url="")
+        .filter(starts_at__gt=timezone.now())
+        .order_by("starts_at")
+        .first()
+    )
+    assert session is not None, "the demo should have a remote session to come"
+    Enrolment.objects.filter(session=session, agent=demo.users["agent"]).delete()
+    registered = demo.other_lead
+    session.capacity = session.enrolments.count() + 1
+    session.save(update_fields=["capacity"])
+    register(session, registered)
+    url = session.training.specific.url
+    assert session.video_url in client_for_user(registered).get(url).content.decode()
+    assert session.video_url not in client_for_user(demo.users["agent"]).get(url).content.decode()
 
 
 def test_a_survey_is_presented_only_to_the_invited_and_its_managers(demo):
