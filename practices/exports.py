@@ -8,17 +8,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
 
+from intranet.spreadsheets import neutralised
+
 from .indicators import active_agents
 from .models import CharterSignature
-
-FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
-
-
-def neutralise(value):
-    """A spreadsheet must never run a formula coming from the data."""
-    if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
-        return "'" + value
-    return value
 
 
 def signature_rows(page, departments):
@@ -50,19 +43,16 @@ def signature_rows(page, departments):
         direction = department.parent or department
         rows.append(
             [
-                neutralise(cell)
-                for cell in [
-                    agent.last_name,
-                    agent.first_name,
-                    agent.email,
-                    direction.name,
-                    department.name if department.parent_id else "",
-                    _("yes") if agent.signed_at else _("no"),
-                    timezone.localtime(agent.signed_at).strftime("%Y-%m-%d %H:%M")
-                    if agent.signed_at
-                    else "",
-                    agent.last_version or "",
-                ]
+                agent.last_name,
+                agent.first_name,
+                agent.email,
+                direction.name,
+                department.name if department.parent_id else "",
+                _("yes") if agent.signed_at else _("no"),
+                timezone.localtime(agent.signed_at).strftime("%Y-%m-%d %H:%M")
+                if agent.signed_at
+                else "",
+                agent.last_version or "",
             ]
         )
     return rows
@@ -71,14 +61,14 @@ def signature_rows(page, departments):
 def to_csv(rows):
     buffer = io.StringIO()
     buffer.write("\ufeff")  # Excel opens UTF-8 correctly only with a BOM
-    csv.writer(buffer, delimiter=";").writerows(rows)
+    csv.writer(buffer, delimiter=";").writerows(neutralised(rows))
     return buffer.getvalue().encode("utf-8")
 
 
 def to_xlsx(rows, title):
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet(title=title[:31])
-    for row in rows:
+    for row in neutralised(rows):
         sheet.append(row)
     buffer = io.BytesIO()
     workbook.save(buffer)

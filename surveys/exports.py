@@ -6,14 +6,7 @@ import io
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
 
-FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
-
-
-def neutralise(value):
-    """A spreadsheet must never run a formula typed by an agent."""
-    if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
-        return "'" + value
-    return value
+from intranet.spreadsheets import neutralised
 
 
 def export_rows(survey):
@@ -43,21 +36,21 @@ def export_rows(survey):
         for question in questions:
             values = by_question.get(question.pk, [])
             row.append(values[0] if len(values) == 1 else " ; ".join(map(str, values)) or "")
-        rows.append([neutralise(cell) for cell in row])
+        rows.append(row)
     return rows
 
 
 def to_csv(rows):
     buffer = io.StringIO()
     buffer.write("\ufeff")  # Excel opens UTF-8 correctly only with a BOM
-    csv.writer(buffer, delimiter=";").writerows(rows)
+    csv.writer(buffer, delimiter=";").writerows(neutralised(rows))
     return buffer.getvalue().encode("utf-8")
 
 
 def to_xlsx(rows):
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet(title=_("Responses"))
-    for row in rows:
+    for row in neutralised(rows):
         sheet.append(row)
     buffer = io.BytesIO()
     workbook.save(buffer)

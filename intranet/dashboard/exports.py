@@ -12,7 +12,7 @@ from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
 
-from practices.exports import neutralise
+from intranet.spreadsheets import neutralise, neutralised
 
 
 @dataclass(frozen=True)
@@ -139,17 +139,13 @@ def recommendation_rows(recommendations):
     return rows
 
 
-def spreadsheet_rows(rows):
-    return ([neutralise(cell) for cell in row] for row in rows)
-
-
 def to_csv(sheets):
     buffer = io.StringIO()
     buffer.write("\ufeff")  # Excel opens UTF-8 correctly only with a BOM
     writer = csv.writer(buffer, delimiter=";")
     for sheet in sheets:
         writer.writerow([neutralise(sheet.title)])
-        for row in spreadsheet_rows(sheet.rows):
+        for row in neutralised(sheet.rows):
             # A French spreadsheet reads "2,5", not "2.5".
             writer.writerow(
                 [number_format(cell) if isinstance(cell, float) else cell for cell in row]
@@ -162,7 +158,7 @@ def to_xlsx(sheets):
     workbook = Workbook(write_only=True)
     for sheet in sheets:
         worksheet = workbook.create_sheet(title=sheet.title[:31])
-        for row in spreadsheet_rows(sheet.rows):
+        for row in neutralised(sheet.rows):
             worksheet.append(row)
     buffer = io.BytesIO()
     workbook.save(buffer)
