@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: install run test test-fast lint format messages bench-imports clean
+.PHONY: install run test test-fast lint format messages bench bench-imports clean
 
 $(BIN)/activate:
 	$(PYTHON) -m venv $(VENV)
@@ -42,6 +42,12 @@ format: install
 messages: install
 	$(BIN)/python manage.py makemessages --locale fr --locale en --no-obsolete --no-location --ignore "tests/*" --ignore "staticfiles" --ignore "media"
 	$(BIN)/python manage.py compilemessages --ignore ".venv*"
+
+# The benchmark (docs/performance.md): the site under gunicorn on PostgreSQL (BENCH_POSTGRES,
+# default postgres://postgres@127.0.0.1:5432), a generated city, wrk; under 15 minutes.
+bench: install
+	@command -v wrk >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null; }
+	$(BIN)/python bench/run.py $(BENCH_ARGS)
 
 # Import throughput (rows per second); DATABASE_URL=postgres://… to measure on PostgreSQL.
 bench-imports: install
