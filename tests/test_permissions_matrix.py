@@ -15,6 +15,7 @@ from urllib.parse import urlsplit
 import pytest
 from django.apps import apps
 from django.contrib.messages import get_messages
+from django.core.cache import caches
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
@@ -241,6 +242,13 @@ for view in ("edit", "delete", "usage", "history", "history_results", "copy"):
 def demo(django_db_setup, django_db_blocker):
     with django_db_blocker.unblock(), seeded_demo() as demo:
         yield demo
+
+
+@pytest.fixture(autouse=True)
+def fresh_caches():
+    """The demo outlives each test, its cached figures must not: each test starts afresh."""
+    for cache in caches.all():
+        cache.clear()
 
 
 def outcome(response):
