@@ -274,6 +274,7 @@ def client_for(demo, role):
 
 def database_state():
     """Row counts of our apps, Wagtail's pages and viewflow, and the fields actions change."""
+    from intranet.accounts.models import Agent
     from surveys.models import Survey
 
     labels = {"wagtailcore", "viewflow", "auth"}
@@ -287,6 +288,9 @@ def database_state():
         "tasks": list(Task.objects.order_by("pk").values_list("pk", "status", "owner_id")),
         "surveys": list(Survey.objects.order_by("pk").values_list("pk", "closed_at")),
         "pages": list(Page.objects.order_by("pk").values_list("pk", "live", "latest_revision")),
+        "agents": list(
+            Agent.objects.order_by("pk").values_list("pk", "email", "last_name", "is_active")
+        ),
     }
 
 

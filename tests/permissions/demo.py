@@ -115,13 +115,16 @@ def build():
     )
     other_lead = plain.filter(reports=None).exclude(pk=users["agent"].pk).last()
     other_lead.groups.add(Group.objects.get(name="Chefs de projet"))
+    departed = plain.filter(reports=None).exclude(pk__in=[users["agent"].pk, other_lead.pk])[1]
+    departed.is_active = False
+    departed.save(update_fields=["is_active"])
 
     lead, sponsor = users["lead"], users["sponsor"]
     rng = random.Random(6)
     for stop, title in EXTRA_EXPERIMENTS.items():
         experiment = services.start(lead, title)
         colleagues = Agent.objects.filter(department=lead.department).exclude(
-            pk__in=[lead.pk, users["agent"].pk, other_lead.pk, manager.pk]
+            pk__in=[lead.pk, users["agent"].pk, other_lead.pk, manager.pk, departed.pk]
         )
         participants = [users["participant"], *colleagues[:5]]
         practices = list(PracticePage.objects.live()[:2])
@@ -158,5 +161,6 @@ def build():
         "pix_campaign": PixCampaign.objects.order_by("pk").first(),
         "practice_page": PracticePage.objects.live().order_by("pk").first(),
         "draft_page": PracticePage.objects.filter(live=False).order_by("pk").first(),
+        "departed_agent": departed,
     }
     return Demo(users, other_lead, manager, objects, stage_tasks)
