@@ -1,14 +1,17 @@
-from django.db.models import Q
+from django.db.models import Exists, F, OuterRef, Q, Subquery
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from viewflow.workflow.models import Task
 from viewflow.workflow.status import PROCESS, STATUS
 from wagtail import hooks
 
+from intranet.accounts.personal_data import HOOK_NAME as PERSONAL_DATA_HOOK
+from intranet.accounts.personal_data import PersonalDataSection
 from intranet.home.attention import HOOK_NAME, AttentionItem
 from practices.models.practices import TESTED_BY_HOOK
 
-from .models import Experiment
+from .models import STAGE_NAMES, ActionItem, Experiment, JournalEntry
 from .services import flow, task_url
 
 
@@ -50,4 +53,86 @@ def experiments_that_tested(request, practice):
     return [
         (experiment.title, reverse("experiments:detail", args=[experiment.pk]))
         for experiment in experiments.order_by("-created")
+    ]
+
+
+@hooks.register(PERSONAL_DATA_HOOK)
+def experiment_data(agent):
+    """Experiments the agent took part in, what they wrote, owned and were assigned."""
+    experiments = (
+        Experiment.objects.filter(Q(lead=agent) | Q(sponsor=agent) | Q(participants=agent))
+        .distinct()
+        .annotate(
+            participates=Exists(
+                Experiment.participants.through.objects.filter(
+                    experiment=OuterRef("pk"), agent=agent
+                )
+            )
+        )
+        .order_by("created", "pk")
+    )
+    titles = Experiment.objects.filter(pk=OuterRef("process_id")).values("title")
+    return [
+        PersonalDataSection(
+            key="experiments",
+            title=gettext_lazy("Experiments"),
+            purpose=gettext_lazy(
+                "Shows who leads, sponsors and takes part in each experiment, and who may open it."
+            ),
+            records=[
+                {
+                    "title": experiment.title,
+                    "roles": [
+                        role
+                        for role, held in (
+                            ("lead", experiment.lead_id == agent.pk),
+                            ("sponsor", experiment.sponsor_id == agent.pk),
+                            ("participant", experiment.participates),
+                        )
+                        if held
+                    ],
+                    "status": experiment.status,
+                    "created": experiment.created,
+                    "decision": experiment.decision,
+                }
+                for experiment in experiments
+            ],
+        ),
+        PersonalDataSection(
+            key="journal_entries",
+            title=gettext_lazy("Experiment journal entries you wrote"),
+            purpose=gettext_lazy("The journal records what the team observes while testing."),
+            records=list(
+                JournalEntry.objects.filter(author=agent)
+                .order_by("created_at", "pk")
+                .values("kind", "text", "created_at", experiment_title=F("experiment__title"))
+            ),
+        ),
+        PersonalDataSection(
+            key="action_items",
+            title=gettext_lazy("Action items you own"),
+            purpose=gettext_lazy("The action plan says who does what, by when."),
+            records=list(
+                ActionItem.objects.filter(owner=agent)
+                .order_by("due_date", "pk")
+                .values("what", "due_date", experiment_title=F("experiment__title"))
+            ),
+        ),
+        PersonalDataSection(
+            key="workflow_tasks",
+            title=gettext_lazy("Experiment stages assigned to you"),
+            purpose=gettext_lazy("Each stage of an experiment is assigned to a named person."),
+            records=[
+                {
+                    "stage": str(STAGE_NAMES.get(task.flow_task.name, task.flow_task.name)),
+                    "experiment": task.experiment_title,
+                    "status": task.status,
+                    "created": task.created,
+                    "finished": task.finished,
+                }
+                for task in Task.objects.filter(owner=agent, process__flow_class=flow())
+                .annotate(experiment_title=Subquery(titles))
+                .order_by("created", "pk")
+            ],
+        ),
     ]

@@ -53,6 +53,7 @@ urlpatterns = [
     path("_util/login/", login_redirect, name="wagtail_frontend_login_redirect"),
     path("healthz", home_views.healthz, name="healthz"),
     path("compte/", include(account_patterns)),
+    path("compte/", include("intranet.accounts.urls")),
     path("recherche/", home_views.search, name="search"),
     # Anyone may switch language, the login page included.
     path("langue/", login_not_required(set_language), name="set_language"),

@@ -1,6 +1,6 @@
 import datetime
 
-from django.db.models import Count, Exists, OuterRef, Q
+from django.db.models import Count, Exists, F, OuterRef, Q
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -10,6 +10,8 @@ from django.utils.translation import gettext_lazy
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
 
+from intranet.accounts.personal_data import HOOK_NAME as PERSONAL_DATA_HOOK
+from intranet.accounts.personal_data import PersonalDataSection
 from intranet.home.attention import HOOK_NAME, AttentionItem
 from intranet.home.visibility import viewable_pages
 
@@ -18,6 +20,7 @@ from .models import (
     CharterSignature,
     Enrolment,
     OnboardingPage,
+    OnboardingProgress,
     PracticePage,
     TrainingPage,
     is_newcomer,
@@ -193,4 +196,53 @@ def latest_practices(request):
             Truncator(practice.summary).chars(140),
         )
         for practice in practices
+    ]
+
+
+@hooks.register(PERSONAL_DATA_HOOK)
+def practices_data(agent):
+    """Charter signatures, training enrolments and onboarding steps done."""
+    return [
+        PersonalDataSection(
+            key="charter_signatures",
+            title=gettext_lazy("Charter signatures"),
+            purpose=gettext_lazy(
+                "Records your commitment to each version of the collaboration charter; "
+                "counted in the adhesion rate of your department."
+            ),
+            records=list(
+                CharterSignature.objects.filter(agent=agent)
+                .order_by("signed_at", "pk")
+                .values("version", "signed_at", charter=F("page__title"))
+            ),
+        ),
+        PersonalDataSection(
+            key="training_enrolments",
+            title=gettext_lazy("Training registrations and attendance"),
+            purpose=gettext_lazy(
+                "Holds your seat in a session, then records your attendance; counted in the "
+                "number of training participants."
+            ),
+            records=list(
+                Enrolment.objects.filter(agent=agent)
+                .order_by("created_at", "pk")
+                .values(
+                    "status",
+                    registered_at=F("created_at"),
+                    training=F("session__training__title"),
+                    starts_at=F("session__starts_at"),
+                    place=F("session__place"),
+                )
+            ),
+        ),
+        PersonalDataSection(
+            key="onboarding_progress",
+            title=gettext_lazy("Onboarding steps done"),
+            purpose=gettext_lazy("Shows your progress on the onboarding path."),
+            records=list(
+                OnboardingProgress.objects.filter(agent=agent)
+                .order_by("done_at", "pk")
+                .values("done_at", step_title=F("step__title"))
+            ),
+        ),
     ]

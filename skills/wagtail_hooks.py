@@ -1,5 +1,6 @@
 import datetime
 
+from django.db.models import Prefetch
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -9,10 +10,14 @@ from wagtail import hooks
 from wagtail.admin.menu import MenuItem
 from wagtail.permissions import register_permission_policy
 
+from intranet.accounts.anonymisation import ANONYMOUS_FIRST_NAME
+from intranet.accounts.anonymisation import HOOK_NAME as ANONYMISATION_HOOK
+from intranet.accounts.personal_data import HOOK_NAME as PERSONAL_DATA_HOOK
+from intranet.accounts.personal_data import PersonalDataSection
 from intranet.home.attention import HOOK_NAME, AttentionItem
 
 from .evolution import shared_profiles
-from .models import PixCampaign
+from .models import CompetenceResult, PixCampaign, PixParticipation
 from .permissions import SkillsOfficerPolicy, is_skills_officer
 from .viewsets import PixCampaignViewSet, PixImportView
 
@@ -69,3 +74,69 @@ def new_pix_results(request):
             },
         )
     ]
+
+
+@hooks.register(PERSONAL_DATA_HOOK)
+def pix_data(agent):
+    """PIX participations matched to the agent, as imported, with their results."""
+    results = Prefetch(
+        "results",
+        queryset=CompetenceResult.objects.select_related("competence").order_by(
+            "competence__code"
+        ),
+    )
+    participations = (
+        PixParticipation.objects.filter(agent=agent)
+        .select_related("campaign")
+        .prefetch_related(results)
+        .order_by("shared_at", "pk")
+    )
+    return [
+        PersonalDataSection(
+            key="pix_participations",
+            title=gettext_lazy("PIX participations and results"),
+            purpose=gettext_lazy(
+                "Imported from the PIX campaigns of the city: shows your digital skills and "
+                "their evolution, and, without names, the evolution of each department."
+            ),
+            records=[
+                {
+                    "campaign": participation.campaign.name,
+                    "campaign_code": participation.campaign.code,
+                    "matched_by": participation.matched_by,
+                    "last_name_in_file": participation.last_name,
+                    "first_name_in_file": participation.first_name,
+                    "external_id_in_file": participation.external_id,
+                    "email_in_file": participation.email,
+                    "shared": participation.is_shared,
+                    "shared_at": participation.shared_at,
+                    "started_at": participation.started_at,
+                    "progression": participation.progression,
+                    "pix_total": participation.pix_total,
+                    "certifiable": participation.certifiable,
+                    "certifiable_competences": participation.certifiable_competences,
+                    "mastery_rate": participation.mastery_rate,
+                    "results": [
+                        {
+                            "competence": str(result.competence),
+                            "level": result.level,
+                            "pix": result.pix,
+                            "mastery_rate": result.mastery_rate,
+                            "targeted_skills": result.targeted_skills,
+                            "mastered_skills": result.mastered_skills,
+                        }
+                        for result in participation.results.all()
+                    ],
+                }
+                for participation in participations
+            ],
+        )
+    ]
+
+
+@hooks.register(ANONYMISATION_HOOK)
+def forget_pix_identity(agent):
+    """The copy of the PIX file's identity columns goes; results and the agent link stay."""
+    PixParticipation.objects.filter(agent=agent).update(
+        last_name=str(agent.pk), first_name=ANONYMOUS_FIRST_NAME, external_id="", email=""
+    )

@@ -1,12 +1,17 @@
+from django.db.models import Prefetch
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from wagtail import hooks
 
+from intranet.accounts.anonymisation import HOOK_NAME as ANONYMISATION_HOOK
+from intranet.accounts.personal_data import HOOK_NAME as PERSONAL_DATA_HOOK
+from intranet.accounts.personal_data import PersonalDataSection
 from intranet.home.attention import HOOK_NAME, AttentionItem
 
-from .models import Invitation, Survey
+from .models import Answer, Invitation, Response, Survey
 from .viewsets import SurveyViewSet
 
 
@@ -38,3 +43,86 @@ def surveys_to_answer(request):
         )
         for invitation in invitations
     ]
+
+
+@hooks.register(PERSONAL_DATA_HOOK)
+def survey_data(agent):
+    """Invitations, named answers and surveys owned; anonymous answers cannot be found."""
+    answers = Prefetch(
+        "answers",
+        queryset=Answer.objects.select_related("question").order_by(
+            "question__sort_order", "question__pk", "choice"
+        ),
+    )
+    responses = (
+        Response.objects.filter(agent=agent)
+        .select_related("survey", "department")
+        .prefetch_related(answers)
+        .order_by("submitted_at", "pk")
+    )
+    return [
+        PersonalDataSection(
+            key="survey_invitations",
+            title=gettext_lazy("Survey invitations"),
+            purpose=gettext_lazy(
+                "Sends you your personal link, reminds you once a day while you have not "
+                "answered, and makes sure each agent answers once."
+            ),
+            records=[
+                {
+                    "survey": invitation.survey.title,
+                    "anonymous": invitation.survey.anonymous,
+                    "invited_at": invitation.invited_at,
+                    "reminded_at": invitation.reminded_at,
+                    "answered": invitation.answered,
+                    "answered_at": invitation.answered_at,
+                }
+                for invitation in Invitation.objects.filter(agent=agent)
+                .select_related("survey")
+                .order_by("invited_at", "pk")
+            ],
+        ),
+        PersonalDataSection(
+            key="named_survey_answers",
+            title=gettext_lazy("Your answers to named surveys"),
+            purpose=gettext_lazy("The survey's owner may read named answers with your name."),
+            note=gettext_lazy(
+                "Answers to anonymous surveys are stored with no link to you: nobody can find "
+                "them, so they are not listed here."
+            ),
+            records=[
+                {
+                    "survey": response.survey.title,
+                    "submitted_at": response.submitted_at,
+                    "direction": response.department.name if response.department else None,
+                    "answers": [
+                        {
+                            "question": answer.question.label,
+                            "value": answer.value,
+                            "choice": answer.choice,
+                            "text": answer.text,
+                        }
+                        for answer in response.answers.all()
+                    ],
+                }
+                for response in responses
+            ],
+        ),
+        PersonalDataSection(
+            key="surveys_owned",
+            title=gettext_lazy("Surveys you own"),
+            purpose=gettext_lazy("The owner of a survey sees its results."),
+            records=list(
+                Survey.objects.filter(owner=agent)
+                .order_by("created_at", "pk")
+                .values("title", "opens_at", "closes_at", "anonymous")
+            ),
+        ),
+    ]
+
+
+@hooks.register(ANONYMISATION_HOOK)
+def detach_survey_answers(agent):
+    """Named answers lose their author; invitations stay counted, without their dates."""
+    Response.objects.filter(agent=agent).update(agent=None)
+    Invitation.objects.filter(agent=agent).update(answered_at=None, reminded_at=None)
