@@ -1,3 +1,5 @@
+import re
+
 from django.contrib.auth.decorators import login_not_required
 from django.core.paginator import Paginator
 from django.db import DatabaseError, connection
@@ -30,8 +32,9 @@ def search(request):
     query = request.GET.get("q", "").strip()[:200]
     results = None
     if query:
+        # Words only: a stray double quote is a syntax error for SQLite's full-text search.
+        words = " ".join(re.findall(r"\w+", query))
         pages = viewable_pages(request).specific()
-        results = Paginator(pages.search(query), SEARCH_PAGE_SIZE).get_page(
-            request.GET.get("page")
-        )
+        found = pages.search(words) if words else []
+        results = Paginator(found, SEARCH_PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "home/search.html", {"query": query, "results": results})
