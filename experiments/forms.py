@@ -76,9 +76,12 @@ class FrameForm(forms.ModelForm):
     def __init__(self, *args, submitting=False, **kwargs):
         super().__init__(*args, **kwargs)
         self.submitting = submitting
-        self.fields["sponsor"].queryset = Agent.objects.filter(
-            is_active=True, groups__name=SPONSORS
-        ).order_by("last_name", "first_name")
+        # The lead never approves their own framing, even when also a sponsor.
+        self.fields["sponsor"].queryset = (
+            Agent.objects.filter(is_active=True, groups__name=SPONSORS)
+            .exclude(pk=self.instance.lead_id)
+            .order_by("last_name", "first_name")
+        )
         self.fields["department"].queryset = Department.objects.select_related("parent")
         self.fields["practices"].queryset = (
             self.fields["practices"].queryset.live().order_by("title")

@@ -14,15 +14,18 @@ from urllib.parse import urlsplit
 
 import pytest
 from django.apps import apps
+from django.contrib.auth.models import Group
 from django.contrib.messages import get_messages
 from django.core.cache import caches
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 from viewflow.workflow.models import Task
+from viewflow.workflow.status import STATUS
 from wagtail.contrib.settings.registry import registry as settings_registry
 from wagtail.models import Page, get_page_models
 
+from experiments.models import Experiment
 from tests.permissions.demo import ROLES, seeded_demo
 from tests.permissions.urls import is_ours, our_routes
 
@@ -656,3 +659,32 @@ def test_once_answers_exist_k_can_be_raised_but_not_lowered(demo):
     assert raised.status_code == 302
     survey.refresh_from_db()
     assert survey.min_group_size == 8
+
+
+def test_a_lead_cannot_name_themself_sponsor_of_their_experiment(demo):
+    task = demo.stage_tasks["frame"]
+    lead = task.owner
+    lead.groups.add(Group.objects.get(name="Commanditaires"))
+    experiment = Experiment.objects.get(pk=task.process_id)
+    framing = {
+        "title": experiment.title,
+        "department": experiment.department_id,
+        "problem": "Des mails à rallonge.",
+        "hypothesis": "Une pratique commune aide.",
+        "success_criteria": "Score supérieur à 30.",
+        "planned_start": "2027-01-04",
+        "planned_end": "2027-02-26",
+        "submit": "1",
+    }
+    path = reverse("experiments:task", args=[task.pk])
+    client = client_for_user(lead)
+    response = client.post(path, {**framing, "sponsor": lead.pk})
+    assert response.status_code == 200
+    assert response.context["form"].errors["sponsor"]
+    task.refresh_from_db()
+    assert task.status in (STATUS.ASSIGNED, STATUS.STARTED)
+    # The same framing with somebody else as sponsor goes through.
+    response = client.post(path, {**framing, "sponsor": demo.users["sponsor"].pk})
+    assert response.status_code == 302
+    task.refresh_from_db()
+    assert task.status == STATUS.DONE
