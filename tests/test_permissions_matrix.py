@@ -61,6 +61,7 @@ TEAM         = (LOGIN, 403,   200,   200,   200,   403,   403,    403,    200)
 # Our own admin views answer a real 403 (see practices.viewsets.AttendanceView).
 ATTENDANCE   = (LOGIN, LOGIN, LOGIN, LOGIN, LOGIN, 403,   403,    200,    200)
 PIX_IMPORT   = (LOGIN, LOGIN, LOGIN, LOGIN, LOGIN, 403,   403,    200,    200)
+SUPERUSER_403 = (LOGIN, LOGIN, LOGIN, LOGIN, LOGIN, 403,  403,    403,    200)
 
 MATRIX = {
     # The login pages and the health check are open (see test_foundation).
@@ -75,6 +76,9 @@ MATRIX = {
     "wagtail_frontend_login_redirect":  TO_LOGIN,
     "logout":                           POST_ONLY,
     "search":                           EVERY_AGENT,
+    # "Mes données": one's own data only (the URL names nobody).
+    "my_data":                          EVERY_AGENT,
+    "my_data_download":                 EVERY_AGENT,
     # Surveys: the open survey invites everybody; the barometer is the editor's.
     "surveys:mine":                     EVERY_AGENT,
     "surveys:detail":                   EVERY_AGENT,
@@ -111,6 +115,8 @@ MATRIX = {
     "practices_onboarding":             ADMIN_USERS,
     "practices_trainings":              ADMIN_USERS,
     "skills_import_pix":                PIX_IMPORT,
+    "accounts_departed":                SUPERUSER_403,
+    "accounts_anonymise":               SUPERUSER_403,  # a departed agent
     "surveys_admin:index":              SURVEY_ADMIN,
     "surveys_admin:index_results":      SURVEY_ADMIN,
     "surveys_admin:add":                SURVEY_ADMIN,
@@ -215,6 +221,7 @@ ARGUMENTS = {
     "practices:onboarding_step": lambda d: [d.objects["onboarding_step"].pk],
     "training_sessions:attendance": lambda d: [d.objects["session"].pk],
     "pixcampaign:inspect": lambda d: [d.objects["pix_campaign"].pk],
+    "accounts_anonymise": lambda d: [d.objects["departed_agent"].pk],
     "wagtailadmin_explore": lambda d: [d.objects["practice_page"].get_parent().pk],
     "wagtailadmin_pages:edit": lambda d: [d.objects["practice_page"].pk],
     "wagtailadmin_pages:view_draft": lambda d: [d.objects["draft_page"].pk],
@@ -688,3 +695,13 @@ def test_a_lead_cannot_name_themself_sponsor_of_their_experiment(demo):
     assert response.status_code == 302
     task.refresh_from_db()
     assert task.status == STATUS.DONE
+
+
+def test_my_data_holds_my_own_data_only(demo):
+    agent, other = demo.users["agent"], demo.users["participant"]
+    download = client_for_user(agent).get(reverse("my_data_download")).json()
+    assert agent.email in str(download)
+    assert other.email not in str(download)
+    page = client_for_user(agent).get(reverse("my_data")).content.decode()
+    assert agent.last_name in page
+    assert other.email not in page
