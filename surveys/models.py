@@ -74,6 +74,13 @@ class Survey(ClusterableModel):
         related_name="+",
     )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    # Set by the retention purge (purge_survey_personal_data), which deletes the invitations.
+    purged_invitations = models.PositiveIntegerField(
+        _("invitations purged"),
+        default=0,
+        editable=False,
+        help_text=_("Invitations deleted once the retention period ended, still counted."),
+    )
 
     objects = SurveyQuerySet.as_manager()
 
@@ -104,6 +111,10 @@ class Survey(ClusterableModel):
 
     def has_started(self, now=None):
         return self.opens_at <= (now or timezone.now())
+
+    def invited_count(self):
+        """Agents invited, including those whose invitation the retention purge deleted."""
+        return self.purged_invitations + self.invitations.count()
 
     @property
     def is_closed(self):

@@ -85,7 +85,7 @@ def survey_results(survey):
 def compute_results(survey, questions):
     k = survey.min_group_size
     responses = Response.objects.filter(survey=survey).count()
-    invited = survey.invitations.count()
+    invited = survey.invited_count()
     # Through the survey's questions, not its responses: the (question, value) index serves
     # every query below instead of a join over the whole answers table.
     answers = Answer.objects.filter(question__in=[question.pk for question in questions])

@@ -2,7 +2,7 @@
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, Q
+from django.db.models import Count, F
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -42,10 +42,9 @@ class SurveyIndexView(generic.IndexView):
             super()
             .get_base_queryset()
             .annotate(
-                invited=Count("invitations", distinct=True),
-                answered_count=Count(
-                    "invitations", filter=Q(invitations__answered=True), distinct=True
-                ),
+                # The retention purge deletes invitations: count them, responses stay.
+                invited=Count("invitations", distinct=True) + F("purged_invitations"),
+                answered_count=Count("responses", distinct=True),
             )
         )
 
