@@ -301,3 +301,7 @@ CACHES = {
     }
 }
 DASHBOARD_CACHE_SECONDS = int(env("DASHBOARD_CACHE_SECONDS", "300"))
+
+# Personal data retention (docs/privacy.md): `manage.py purge_survey_personal_data` deletes
+# the invitations and named-answer authors of surveys closed more than this many months ago.
+SURVEY_RETENTION_MONTHS = int(env("SURVEY_RETENTION_MONTHS", "12"))
