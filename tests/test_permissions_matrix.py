@@ -705,3 +705,11 @@ def test_my_data_holds_my_own_data_only(demo):
     page = client_for_user(agent).get(reverse("my_data")).content.decode()
     assert agent.last_name in page
     assert other.email not in page
+
+
+def test_a_departed_agent_s_session_opens_nothing_any_more(demo):
+    departed = demo.objects["departed_agent"]
+    client = Client()
+    client.force_login(departed)
+    for path in ("/", reverse("surveys:mine"), reverse("my_data_download"), "/admin/"):
+        assert outcome(client.get(path)) == LOGIN, path
