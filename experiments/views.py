@@ -1,3 +1,5 @@
+from csp.constants import NONE, UNSAFE_INLINE
+from csp.decorators import csp
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
@@ -151,6 +153,8 @@ def detail(request, pk):
     return render(request, "experiments/detail.html", context)
 
 
+# Its own policy: viewflow's SVG styles itself inline, and an SVG can run no script.
+@csp({"default-src": [NONE], "style-src": [UNSAFE_INLINE], "frame-ancestors": [NONE]})
 def flow_chart(request, pk):
     experiment = get_object_or_404(Experiment, pk=pk)
     if not experiment.is_involved(request.user) and experiment.status != PROCESS.DONE:

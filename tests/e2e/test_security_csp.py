@@ -96,6 +96,9 @@ def test_front_end_pages_run_without_inline_code_nor_violation(enforced_page):
         for name in ("script-src", "style-src"):
             assert directive(response, name) == ["'self'"], path
         assert directive(response, "frame-ancestors") == ["'none'"], path
+    # The flow chart, an SVG styled inline, has a policy of its own.
+    chart = visit(page, f"/experimentations/{Experiment.objects.first().pk}/schema.svg")
+    assert directive(chart, "default-src") == ["'none'"]
     assert page.csp_violations == []
 
 
