@@ -1,5 +1,6 @@
 """Site-wide security helpers: the admin's content security policy, login lockout keys."""
 
+from csp.constants import SELF
 from csp.middleware import CSPMiddleware
 from django.conf import settings
 from django.shortcuts import render
@@ -9,13 +10,21 @@ class ContentSecurityPolicyMiddleware(CSPMiddleware):
     """django-csp's middleware, with the few relaxations the Wagtail admin needs on its paths.
 
     The front end gets `CONTENT_SECURITY_POLICY` as is; under `/admin/` the directives of
-    `CONTENT_SECURITY_POLICY_ADMIN` replace the matching ones.
+    `CONTENT_SECURITY_POLICY_ADMIN` replace the matching ones, and a page previewed in the
+    admin (rendered by Wagtail on a dummy request for the page's own path) may be framed there.
     """
 
     def get_policy_parts(self, request, response, report_only=False):
         parts = super().get_policy_parts(request, response, report_only=report_only)
-        if not report_only and request.path_info.startswith(settings.ADMIN_PATH_PREFIX):
-            parts.replace = {**settings.CONTENT_SECURITY_POLICY_ADMIN, **(parts.replace or {})}
+        if report_only:
+            return parts
+        if request.path_info.startswith(settings.ADMIN_PATH_PREFIX):
+            relaxed = settings.CONTENT_SECURITY_POLICY_ADMIN
+        elif getattr(request, "is_dummy", False):
+            relaxed = {"frame-ancestors": [SELF]}
+        else:
+            return parts
+        parts.replace = {**relaxed, **(parts.replace or {})}
         return parts
 
 

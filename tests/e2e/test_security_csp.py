@@ -140,6 +140,10 @@ def test_admin_pages_work_within_their_relaxed_policy(enforced_page):
     assert directive(response, "object-src") == ["'none'"]
     expect(page.get_by_role("textbox", name="Résumé*")).to_have_value(practice.summary)
     expect(page.locator(".Draftail-Editor").first).to_be_visible()  # the rich text editor ran
+    page.locator("[data-side-panel-toggle='preview']").click()
+    preview = page.frame_locator("#w-preview-iframe")  # the front end, framed by the admin
+    expect(preview.get_by_role("heading", level=1)).to_have_text(practice.title)
+    expect(preview.locator("link[href$='site.css']")).to_have_count(1)
 
     visit(page, "/admin/questionnaires/new/")
     questions = page.locator("input[id^='id_questions-'][id$='-label']:visible")
