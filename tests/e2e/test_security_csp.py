@@ -12,7 +12,7 @@ from practices.models import CharterPage, PracticePage
 from surveys import services
 from surveys.models import Question, Survey
 
-from .conftest import login
+from .conftest import assert_accessible, login
 
 pytestmark = pytest.mark.e2e
 
@@ -160,4 +160,18 @@ def test_admin_pages_work_within_their_relaxed_policy(enforced_page):
     ]:
         visit(page, path)
     expect(page.get_by_role("heading", level=1)).to_be_visible()
+    assert page.csp_violations == []
+
+
+def test_the_lockout_page_is_clear_accessible_and_within_the_policy(enforced_page, settings):
+    settings.AXES_ENABLED = True
+    page = enforced_page
+    for _ in range(settings.AXES_FAILURE_LIMIT):
+        login(page, "claire.martin@ville-demo.fr", password="pas-le-bon")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Compte temporairement bloqué")
+    expect(page.get_by_role("alert")).to_contain_text("bloqué pendant 15 minutes")
+    assert_accessible(page)
+
+    login(page, "claire.martin@ville-demo.fr")  # the right password, too soon
+    expect(page.get_by_role("heading", level=1)).to_have_text("Compte temporairement bloqué")
     assert page.csp_violations == []
