@@ -178,6 +178,25 @@ class SurveyCreateView(generic.CreateView):
         return super().save_instance()
 
 
+class SurveyDeleteView(generic.DeleteView):
+    """Once invitations are out, a survey is closed, never deleted: the agents' links, the
+    answers, the scores computed from them and the experiments' retrospectives rely on it."""
+
+    def get(self, request, *args, **kwargs):
+        return self.refuse_once_invited() or super().get(request, *args, **kwargs)
+
+    def post(self, request, *args, **kwargs):
+        return self.refuse_once_invited() or super().post(request, *args, **kwargs)
+
+    def refuse_once_invited(self):
+        if not self.object.invitations.exists():
+            return None
+        messages.error(
+            self.request, _("Invitations were sent: this survey can be closed, not deleted.")
+        )
+        return redirect("surveys_admin:index")
+
+
 class StatusColumn(Column):
     def get_value(self, instance):
         if instance.is_closed:
@@ -199,6 +218,7 @@ class SurveyViewSet(ModelViewSet):
     inspect_view_enabled = False
     index_view_class = SurveyIndexView
     add_view_class = SurveyCreateView
+    delete_view_class = SurveyDeleteView
     search_fields = ["title"]
     list_filter = ["anonymous"]
     list_display = [

@@ -236,6 +236,8 @@ for viewset, key in [
     for view in ("edit", "delete", "usage", "history", "history_results", "invite", "duplicate"):
         ARGUMENTS[f"{viewset}:{view}"] = lambda d, key=key: [d.objects[key].pk]
     ARGUMENTS[f"{viewset}:close"] = ARGUMENTS[f"{viewset}:edit"]
+# A survey nobody was invited to yet: the only kind that may be deleted.
+ARGUMENTS["surveys_admin:delete"] = lambda d: [d.objects["draft_survey"].pk]
 for snippet, key in [
     ("tool", "tool"),
     ("toolneed", "tool_need"),
@@ -713,3 +715,20 @@ def test_a_departed_agent_s_session_opens_nothing_any_more(demo):
     client.force_login(departed)
     for path in ("/", reverse("surveys:mine"), reverse("my_data_download"), "/admin/"):
         assert outcome(client.get(path)) == LOGIN, path
+
+
+def test_a_survey_with_invitations_is_closed_never_deleted(demo):
+    from surveys.models import Survey
+
+    editor = client_for_user(demo.users["editor"])
+    for survey in (demo.objects["retrospective_survey"], demo.objects["barometer"]):
+        path = reverse("surveys_admin:delete", args=[survey.pk])
+        for method in ("get", "post"):
+            response = getattr(editor, method)(path)
+            assert response.status_code == 302
+            assert response["Location"] == reverse("surveys_admin:index")
+        assert Survey.objects.filter(pk=survey.pk).exists()
+    # Its experiment goes on: the lead's retrospective task still opens.
+    task = demo.stage_tasks["retrospective"]
+    lead = client_for_user(task.owner)
+    assert lead.get(reverse("experiments:task", args=[task.pk])).status_code == 200

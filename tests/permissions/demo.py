@@ -91,7 +91,7 @@ def build():
     )
     from skills.models import PixCampaign
     from surveys.demo import BAROMETER, INTRANET_FEEDBACK
-    from surveys.models import Invitation, Survey
+    from surveys.models import Invitation, Question, Survey
 
     users = {
         role: Agent.objects.get(email=demo_email(local)) for role, local in ROLE_LOGINS.items()
@@ -141,9 +141,20 @@ def build():
     )
     done = Experiment.objects.filter(status=PROCESS.DONE).first()
     open_survey = Survey.objects.get(title=INTRANET_FEEDBACK)
+    draft_survey = Survey(
+        title="Matrice : questionnaire pas encore envoyé",
+        owner=users["editor"],
+        opens_at=open_survey.opens_at,
+        closes_at=open_survey.closes_at,
+    )
+    draft_survey.questions = [
+        Question(kind=Question.Kind.RECOMMENDATION, label="Recommanderiez-vous ?")
+    ]
+    draft_survey.save()
     session = TrainingSession.objects.order_by("starts_at").last()
     objects = {
         "open_survey": open_survey,
+        "draft_survey": draft_survey,
         "barometer": Survey.objects.get(title=BAROMETER),
         "retrospective_survey": running.retrospective_survey,
         "participant_invitation": Invitation.objects.get(
