@@ -732,3 +732,13 @@ def test_a_survey_with_invitations_is_closed_never_deleted(demo):
     task = demo.stage_tasks["retrospective"]
     lead = client_for_user(task.owner)
     assert lead.get(reverse("experiments:task", args=[task.pk])).status_code == 200
+
+
+def test_a_practice_category_in_use_cannot_be_deleted(demo):
+    from practices.models import PracticeCategory, PracticePage
+
+    category = PracticePage.objects.live().order_by("pk").first().category
+    path = reverse("wagtailsnippets_practices_practicecategory:delete", args=[category.pk])
+    response = client_for_user(demo.users["editor"]).post(path)
+    assert response.status_code in (200, 302, 403)
+    assert PracticeCategory.objects.filter(pk=category.pk).exists()
