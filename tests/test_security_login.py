@@ -1,9 +1,11 @@
 """Login brute force: django-axes locks an account after repeated failures from one address."""
 
 import datetime
+import io
 
 import pytest
-from axes.models import AccessAttempt
+from axes.models import AccessAttempt, AccessLog
+from django.core.management import call_command
 from django.urls import reverse
 
 from intranet.accounts.models import Agent
@@ -120,3 +122,22 @@ def test_an_unknown_address_is_locked_too(client, db):
     *_, last = fail(client, "personne@ville.test", LIMIT)
     assert last.status_code == 429
     assert not Agent.objects.exists()
+
+
+def test_failures_during_the_lock_do_not_extend_it(client, agent):
+    fail(client, agent.email, LIMIT)
+    locked_at = AccessAttempt.objects.get().attempt_time
+    assert fail(client, agent.email, 3)[-1].status_code == 429
+    assert AccessAttempt.objects.get().attempt_time == locked_at
+
+
+def test_an_operator_unlocks_an_account_at_once(client, agent):
+    fail(client, agent.email, LIMIT)
+    call_command("axes_reset_username", agent.email, stdout=io.StringIO())
+    assert log_in(client, agent.email, PASSWORD).status_code == 302
+
+
+def test_successful_logins_are_not_recorded(client, agent):
+    assert log_in(client, agent.email, PASSWORD).status_code == 302
+    assert not AccessLog.objects.exists()
+    assert not AccessAttempt.objects.exists()
