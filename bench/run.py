@@ -34,6 +34,8 @@ THREADS = 4
 CONNECTIONS = 8
 # A ratio is refused when a repetition's figures spread more than this around their median.
 MAX_SPREAD = 0.25
+RETRIES = 2
+RETRY_BUDGET = 180  # seconds of retries in the whole run, to stay under 15 minutes
 CONCURRENT_CLIENTS = 32
 TARGETS = {"page ratio": 0.10, "nps speed-up": 50, "nps seconds": 1.0, "import rows/s": 2000}
 WORKER_MEMORY_TARGET_MB = 200
@@ -204,33 +206,66 @@ def spread(values):
     return (max(values) - min(values)) / statistics.median(values)
 
 
+def measure_page(path, bare_path, headers, duration, repeats):
+    """``repeats`` rounds of the bare view then the page, back to back: each round's ratio
+    compares the page with the floor measured a few seconds before, under the same load.
+    """
+    pairs = []
+    for _round in range(repeats):
+        floor = wrk(bare_path, headers, duration)
+        pairs.append((floor, wrk(path, headers, duration)))
+    ratios = [page[0] / floor[0] for floor, page in pairs]
+    return {
+        "rate": statistics.median(page[0] for _floor, page in pairs),
+        "bare": statistics.median(floor[0] for floor, _page in pairs),
+        "bare_p50": statistics.median(floor[1] for floor, _page in pairs),
+        "bare_p99": statistics.median(floor[2] for floor, _page in pairs),
+        "p50": statistics.median(page[1] for _floor, page in pairs),
+        "p99": statistics.median(page[2] for _floor, page in pairs),
+        "ratio": statistics.median(ratios),
+        "spread": spread(ratios),
+    }
+
+
 def measure_pages(targets, duration, repeats):
-    """Each page, then the bare view, in turn, ``repeats`` times: a page's ratio in one round
-    compares it with the bare view measured beside it.
+    """Every page against the bare view; a page whose ratios spread too widely is measured
+    again (at most RETRIES times, within RETRY_BUDGET seconds for the whole run), and its
+    last attempt is the one reported, refused if still too wide.
     """
     headers = headers_for(targets, targets["session"])
-    for name, path in targets["urls"].items():
+    urls = dict(targets["urls"])
+    bare_path = urls.pop("bare view")
+    for name, path in [("bare view", bare_path), *urls.items()]:
         status, _body = request("GET", path, headers)
         if status != 200:
             raise SystemExit(f"{name}: {path} answered {status} to the benchmark agent.")
         wrk(path, headers, 1)  # warm-up: caches, connections, imports
-    rounds = {name: [] for name in targets["urls"]}
-    for repeat in range(repeats):
-        log(f"pages, round {repeat + 1} of {repeats}")
-        for name, path in targets["urls"].items():
-            rounds[name].append(wrk(path, headers, duration))
-    bare = [rate for rate, _p50, _p99 in rounds["bare view"]]
-    rows = {}
-    for name, figures in rounds.items():
-        rates = [rate for rate, _p50, _p99 in figures]
-        ratios = [rate / floor for rate, floor in zip(rates, bare, strict=True)]
-        rows[name] = {
-            "rate": statistics.median(rates),
-            "p50": statistics.median(p50 for _rate, p50, _p99 in figures),
-            "p99": statistics.median(p99 for _rate, _p50, p99 in figures),
-            "ratio": statistics.median(ratios),
-            "spread": max(spread(rates), spread(ratios)),
-        }
+    rows, retry_deadline = {}, None
+    for name, path in urls.items():
+        log(f"pages: {name}")
+        row = measure_page(path, bare_path, headers, duration, repeats)
+        row["attempts"] = 1
+        while row["spread"] > MAX_SPREAD and row["attempts"] <= RETRIES:
+            retry_deadline = retry_deadline or time.monotonic() + RETRY_BUDGET
+            if time.monotonic() > retry_deadline:
+                break
+            log(f"pages: {name} again (ratios spread {row['spread']:.0%})")
+            attempts = row["attempts"] + 1
+            row = measure_page(path, bare_path, headers, duration, repeats)
+            row["attempts"] = attempts
+        rows[name] = row
+    floors = [row["bare"] for row in rows.values()]
+    rows = {
+        "bare view": {
+            "rate": statistics.median(floors),
+            "p50": statistics.median(row["bare_p50"] for row in rows.values()),
+            "p99": statistics.median(row["bare_p99"] for row in rows.values()),
+            "ratio": 1.0,
+            "spread": spread(floors),
+            "attempts": 1,
+        },
+        **rows,
+    }
     return rows
 
 
@@ -313,7 +348,7 @@ def verdict(ok):
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--scale", type=float, default=1.0)
-    parser.add_argument("--duration", type=int, default=5, help="seconds of wrk per page")
+    parser.add_argument("--duration", type=int, default=4, help="seconds of wrk per run")
     parser.add_argument("--repeats", type=int, default=3)
     options = parser.parse_args()
     started = time.perf_counter()
@@ -352,16 +387,19 @@ def main():
         f"Benchmark at scale {options.scale:g}: {big['answers']:,} answers "
         f"(generated in {big_seconds:.0f} s; the 1× set in {small_seconds:.0f} s), "
         f"{os.cpu_count()} cores, gunicorn {WORKERS} gthread workers × {THREADS} threads, "
-        f"wrk {CONNECTIONS} connections, {options.repeats} × {options.duration} s per page",
+        f"wrk {CONNECTIONS} connections, {options.repeats} × {options.duration} s per page and "
+        "as much of the bare view just before each",
         "",
         f"{'page':18} {'req/s':>8} {'p50 ms':>8} {'p99 ms':>8} {'ratio':>7} {'spread':>7} "
-        f"{'queries 1×':>11} {'10×':>5}  target ≥ {TARGETS['page ratio']:.0%} of bare",
+        f"{'queries 1×':>11} {'10×':>6}  target ≥ {TARGETS['page ratio']:.0%} of bare",
     ]
     for name, row in pages.items():
         counts_small = small["counts"][name]
         counts_big = big["counts"][name]
         queries = f"{counts_small[0]}/{counts_small[1]}"
-        equal = "=" if counts_small == counts_big else "≠ !"
+        queries_big = f"{counts_big[0]}/{counts_big[1]}" + (
+            " " if counts_small == counts_big else "!"
+        )
         if name == "bare view":
             ratio, judged = "1", ""
         elif row["spread"] > MAX_SPREAD:
@@ -369,11 +407,13 @@ def main():
         else:
             ratio = f"{row['ratio']:.1%}"
             judged = verdict(row["ratio"] >= TARGETS["page ratio"])
+        if row["attempts"] > 1:
+            judged += f" ({row['attempts']} attempts)"
         lines.append(
             f"{name:18} {row['rate']:8.1f} {row['p50']:8.1f} {row['p99']:8.1f} {ratio:>7} "
-            f"{row['spread']:7.0%} {queries:>11} {equal:>5}  {judged}"
+            f"{row['spread']:7.0%} {queries:>11} {queries_big:>6}  {judged}"
         )
-    lines.append("  (queries: with an empty cache / a warm one; = when 1× and 10× are equal)")
+    lines.append("  (queries: with an empty cache / a warm one; ! where 1× and 10× differ)")
     lost = expected_answers - stored["answers"]
     lines += [
         "",
