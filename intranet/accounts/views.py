@@ -56,7 +56,7 @@ def departed_agents():
     return (
         Agent.objects.filter(is_active=False, is_superuser=False)
         .exclude(email__endswith="@" + ANONYMOUS_DOMAIN)
-        .select_related("department")
+        .select_related("department__parent")
         .order_by("last_name", "first_name", "pk")
     )
 
