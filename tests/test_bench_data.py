@@ -1,0 +1,53 @@
+"""The benchmark's generated city (`manage.py generate_bench_data`, docs/performance.md)."""
+
+import io
+
+import pytest
+from django.core.management import CommandError, call_command
+from django.db import connection
+
+on_postgresql = pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="the generator fills big tables in PostgreSQL"
+)
+
+
+@pytest.mark.django_db
+@pytest.mark.skipif(connection.vendor == "postgresql", reason="the refusal is for other databases")
+def test_the_generator_refuses_a_database_other_than_postgresql():
+    with pytest.raises(CommandError, match="PostgreSQL"):
+        call_command("generate_bench_data", scale=0.01)
+
+
+@on_postgresql
+@pytest.mark.django_db(transaction=True)
+def test_the_generator_builds_the_city_at_the_requested_scale():
+    from experiments.models import Experiment
+    from intranet.accounts.models import Agent
+    from intranet.home.management.commands.generate_bench_data import (
+        BENCH_AGENT,
+        STAGES,
+        SUBMISSION_SURVEY,
+    )
+    from practices.models import PracticePage
+    from surveys.models import Answer, Invitation, Response, Survey
+
+    call_command("generate_bench_data", scale=0.05, stdout=io.StringIO())
+
+    assert Agent.objects.count() == 110
+    assert PracticePage.objects.live().count() == 15
+    agent = Agent.objects.get(email=BENCH_AGENT)
+    assert Experiment.objects.filter(lead=agent).count() == len(STAGES)
+    rated = Survey.objects.filter(title__startswith="Évaluation des pratiques")
+    assert rated.count() == 25
+    # Every agent answered each survey once: two answers per response, one response per
+    # invitation, no answer without its response.
+    responses = Response.objects.filter(survey__in=rated)
+    assert responses.count() == 25 * 110
+    assert Answer.objects.filter(response__survey__in=rated).count() == 2 * 25 * 110
+    assert Invitation.objects.filter(survey__in=rated, answered=True).count() == 25 * 110
+    assert Answer.objects.filter(value__gt=10).count() == 0
+    submission = Survey.objects.get(title=SUBMISSION_SURVEY)
+    assert submission.invitations.filter(answered=False).count() == 110
+
+    with pytest.raises(CommandError, match="already holds"):
+        call_command("generate_bench_data", scale=0.05)
