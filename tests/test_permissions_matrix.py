@@ -742,3 +742,27 @@ def test_a_practice_category_in_use_cannot_be_deleted(demo):
     response = client_for_user(demo.users["editor"]).post(path)
     assert response.status_code in (200, 302, 403)
     assert PracticeCategory.objects.filter(pk=category.pk).exists()
+
+
+def test_a_page_restricted_to_a_group_is_hidden_from_everybody_else(demo):
+    from wagtail.models import PageViewRestriction
+
+    from intranet.home.models import HomePage, StandardPage
+
+    home = HomePage.objects.get()
+    page = home.add_child(
+        instance=StandardPage(
+            title="Espace réservé aux éditeurs", slug="espace-editeurs", show_in_menus=True
+        )
+    )
+    restriction = PageViewRestriction.objects.create(
+        page=page, restriction_type=PageViewRestriction.GROUPS
+    )
+    restriction.groups.set([Group.objects.get(name="Éditeurs")])
+    agent, editor = client_for_user(demo.users["agent"]), client_for_user(demo.users["editor"])
+    assert outcome(agent.get(page.url)) == LOGIN
+    assert editor.get(page.url).status_code == 200
+    search = reverse("search") + "?q=réservé"
+    for path in ("/", search, reverse("experiments:list")):  # the menu is on every page
+        assert page.title not in agent.get(path).content.decode(), path
+    assert page.title in editor.get("/").content.decode()

@@ -1,6 +1,7 @@
 from django import template
 
 from intranet.home.models import HomePage
+from intranet.home.visibility import viewable_pages
 
 register = template.Library()
 
@@ -10,7 +11,8 @@ def main_menu(context):
     """Top-level pages shown in menus, below the site's home page."""
     request = context["request"]
     site_root = HomePage.objects.live().first()
-    items = site_root.get_children().live().in_menu() if site_root else []
+    # Like every listing, the menu leaves out the pages this agent may not open.
+    items = viewable_pages(request, site_root.get_children()).in_menu() if site_root else []
     return {"request": request, "site_root": site_root, "menu_items": items}
 
 
