@@ -1,13 +1,17 @@
 """The permissions matrix: every URL of the site × every role, with its expected outcome.
 
-The URLs are enumerated from the URLconf (tests/permissions/urls.py says which are ours) and
-the page types from Wagtail's page models of our apps: a new URL, page type or site setting
-without a row below fails ``test_every_url_has_a_row``. Wagtail's own admin URLs are
-covered by a few representative rows (WAGTAIL_ROWS), not one by one.
+The URLs are enumerated from the URLconf (tests/permissions/urls.py says which are ours:
+our URL modules, and the admin views whose class or model is ours), the page types from
+Wagtail's page models and the site settings from Wagtail's registry, restricted to our apps:
+a new one without a row below fails ``test_every_url_has_a_row`` or
+``test_every_page_type_and_site_setting_has_a_row``. Wagtail's own admin URLs are covered
+by a few representative rows (WAGTAIL_ROWS: dashboard, explorer, page editor, draft view,
+admin API), not one by one.
 
 Every row is requested with GET as every role, against the demo content seeded once for
 the module. The roles that are refused are then sent a POST with an empty body: it must be
-refused too, and leave the database as it was.
+refused too, and leave the database as it was. Per-object cases (the same URL with somebody
+else's object) follow the matrix.
 """
 
 from urllib.parse import urlsplit
