@@ -228,7 +228,21 @@ def import_pix(data: bytes, *, imported_by=None, dry_run=False) -> ImportReport:
     return report
 
 
+def lock_campaign(pix_id):
+    """Make a concurrent import of the same campaign wait for this one to commit.
+
+    select_for_update cannot lock a campaign that does not exist yet: without this lock, two
+    first imports of one file both created it and the second failed on the unique PIX ID.
+    """
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT pg_advisory_xact_lock(hashtext(%s))", [f"skills.pixcampaign:{pix_id}"]
+            )
+
+
 def write_campaign(export, imported_by):
+    lock_campaign(export.pix_id)
     campaign = PixCampaign.objects.select_for_update().filter(
         pix_id=export.pix_id
     ).first() or PixCampaign(pix_id=export.pix_id, kind=export.kind)
