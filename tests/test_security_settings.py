@@ -31,11 +31,12 @@ print(json.dumps({name: getattr(settings, name, None) for name in names}))
 
 
 def run_production(args, **env):
-    environment = {key: value for key, value in os.environ.items() if key != "DEBUG"}
+    """Run Python with the production settings and only the environment a server would have."""
+    system = {key: os.environ[key] for key in ("PATH", "HOME", "LANG") if key in os.environ}
     return subprocess.run(
         [sys.executable, *args],
         cwd=ROOT,
-        env={**environment, **PRODUCTION_ENV, **env},
+        env={**system, **PRODUCTION_ENV, **env},
         capture_output=True,
         text=True,
         timeout=120,
