@@ -15,15 +15,16 @@ from .permissions import dashboard_access
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
-def cached_dashboard(department, period):
-    """The figures, kept DASHBOARD_CACHE_SECONDS: they aggregate the whole city's data, which
-    a few minutes' delay does not change in meaning. A new PIX import shows at once.
+def dashboard_cache_key(department, period):
+    """The key of the figures, or None when they are not kept (DASHBOARD_CACHE_SECONDS = 0).
+
+    The figures aggregate the whole city's data, which a few minutes' delay does not change
+    in meaning; the time of the last PIX import is part of the key, so an import shows at once.
     """
-    seconds = settings.DASHBOARD_CACHE_SECONDS
-    if not seconds:
-        return impact_dashboard(department, period)
+    if not settings.DASHBOARD_CACHE_SECONDS:
+        return None
     last_import = PixCampaign.objects.aggregate(last=Max("imported_at"))["last"]
-    key = ":".join(
+    return ":".join(
         str(part)
         for part in (
             "dashboard",
@@ -33,10 +34,14 @@ def cached_dashboard(department, period):
             last_import.timestamp() if last_import else "",
         )
     )
-    figures = cache.get(key)
+
+
+def cached_dashboard(key, department, period):
+    figures = cache.get(key) if key else None
     if figures is None:
         figures = impact_dashboard(department, period)
-        cache.set(key, figures, timeout=seconds)
+        if key:
+            cache.set(key, figures, timeout=settings.DASHBOARD_CACHE_SECONDS)
     return figures
 
 
@@ -46,7 +51,11 @@ def dashboard(request):
     form = DashboardFilterForm(request.GET, access=dashboard_access(request.user))
     context = {"form": form, "minimum": MINIMUM_GROUP_SIZE}
     if form.is_valid():
-        context["dashboard"] = cached_dashboard(form.cleaned_data["department"], form.period())
+        department, period = form.cleaned_data["department"], form.period()
+        key = dashboard_cache_key(department, period)
+        context["dashboard"] = cached_dashboard(key, department, period)
+        context["dashboard_cache_key"] = key
+        context["dashboard_cache_seconds"] = settings.DASHBOARD_CACHE_SECONDS
         context["query_string"] = form.query_string()
     return render(request, "dashboard/dashboard.html", context)
 
