@@ -90,12 +90,16 @@ def test_front_end_pages_run_without_inline_code_nor_violation(enforced_page):
         "/competences/evolution/",
         "/tableau-de-bord/",
         "/pratiques/charte/adhesion/",
+        "/experimentations/nouvelle/",
+        "/compte/connexion/",
+        "/compte/mot-de-passe/oubli/",
     ]
     for path in paths:
         response = visit(page, path)
         for name in ("script-src", "style-src"):
             assert directive(response, name) == ["'self'"], path
         assert directive(response, "frame-ancestors") == ["'none'"], path
+    assert page.goto("/cette-page-n-existe-pas/").status == 404
     # The flow chart, an SVG styled inline, has a policy of its own.
     chart = visit(page, f"/experimentations/{Experiment.objects.first().pk}/schema.svg")
     assert directive(chart, "default-src") == ["'none'"]
