@@ -770,3 +770,17 @@ def test_a_page_restricted_to_a_group_is_hidden_from_everybody_else(demo):
     for path in ("/", search, reverse("experiments:list")):  # the menu is on every page
         assert page.title not in agent.get(path).content.decode(), path
     assert page.title in editor.get("/").content.decode()
+
+
+def test_the_lead_or_sponsor_of_an_experiment_is_not_deleted_but_kept(demo):
+    from intranet.accounts.models import Agent
+
+    admin = client_for_user(demo.users["superuser"])
+    for role in ("lead", "sponsor"):
+        path = reverse("wagtailusers_users:delete", args=[demo.users[role].pk])
+        for method in ("get", "post"):
+            response = getattr(admin, method)(path)
+            assert response.status_code == 302
+            assert response["Location"] == reverse("wagtailusers_users:index")
+            assert "error" in [m.level_tag for m in get_messages(response.wsgi_request)]
+        assert Agent.objects.filter(pk=demo.users[role].pk).exists()

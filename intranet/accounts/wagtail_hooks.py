@@ -2,7 +2,11 @@
 screen that anonymises departed agents."""
 
 from axes.models import AccessAttempt, AccessFailureLog, AccessLog
+from django.contrib import messages
+from django.db import DEFAULT_DB_ALIAS
 from django.db.models import F
+from django.db.models.deletion import Collector, ProtectedError
+from django.shortcuts import redirect
 from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
@@ -199,3 +203,22 @@ def register_anonymisation_menu_item():
     return SuperuserMenuItem(
         _("Departed agents"), reverse("accounts_departed"), icon_name="user", order=900
     )
+
+
+@hooks.register("before_delete_user")
+def keep_agents_that_records_protect(request, user):
+    """An agent that records protect (today: an experiment's lead or sponsor) is not deleted:
+    the deletion would end in a server error. Deactivating, then anonymising, is the way."""
+    try:
+        Collector(using=DEFAULT_DB_ALIAS).collect([user])
+    except ProtectedError:
+        messages.error(
+            request,
+            _(
+                "%(name)s cannot be deleted: experiments depend on this account. Deactivate it "
+                "instead, and anonymise it once the agent has left."
+            )
+            % {"name": user.get_full_name() or user.email},
+        )
+        return redirect("wagtailusers_users:index")
+    return None
