@@ -5,7 +5,7 @@ large generated city, measured with wrk on loopback. Prints one table.
 
 Environment: BENCH_POSTGRES (default postgres://postgres@127.0.0.1:5432), the server where
 the databases intranet_bench (the city at --scale), intranet_bench_small (a tenth of it) and
-intranet_bench_imports are dropped and created again.
+intranet_bench_imports are dropped and created again, and dropped at the end (unless --keep).
 """
 
 import argparse
@@ -15,6 +15,7 @@ import os
 import queue
 import re
 import secrets
+import shutil
 import signal
 import statistics
 import subprocess
@@ -59,17 +60,25 @@ def environment(database):
     }
 
 
+DATABASES = ["intranet_bench_small", "intranet_bench", "intranet_bench_imports"]
+
+
+def on_server(statement):
+    """Run ``statement`` through the server's maintenance database."""
+    subprocess.run(
+        [PYTHON, "-c", SQL_ON_POSTGRES, database_url("postgres"), statement],
+        check=True,
+        cwd=ROOT,
+    )
+
+
+def drop(database):
+    on_server(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)')
+
+
 def recreate(database):
-    """Drop and create ``database`` through the server's maintenance database."""
-    for statement in (
-        f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)',
-        f'CREATE DATABASE "{database}"',
-    ):
-        subprocess.run(
-            [PYTHON, "-c", SQL_ON_POSTGRES, database_url("postgres"), statement],
-            check=True,
-            cwd=ROOT,
-        )
+    drop(database)
+    on_server(f'CREATE DATABASE "{database}"')
 
 
 SQL_ON_POSTGRES = """
@@ -350,6 +359,9 @@ def main():
     parser.add_argument("--scale", type=float, default=1.0)
     parser.add_argument("--duration", type=int, default=4, help="seconds of wrk per run")
     parser.add_argument("--repeats", type=int, default=3)
+    parser.add_argument(
+        "--keep", action="store_true", help="keep the databases afterwards, to look into them"
+    )
     options = parser.parse_args()
     started = time.perf_counter()
 
@@ -444,6 +456,10 @@ def main():
     )
     lines.append(f"Whole run: {time.perf_counter() - started:.0f} s")
     print("\n".join(lines))
+    shutil.rmtree(static_root, ignore_errors=True)
+    if not options.keep:
+        for database in DATABASES:
+            drop(database)
 
 
 if __name__ == "__main__":
