@@ -1,7 +1,7 @@
 """`make bench`: the site under gunicorn with production settings on PostgreSQL, loaded with a
 large generated city, measured with wrk on loopback. Prints one table.
 
-    python bench/run.py [--scale 1] [--duration 5] [--repeats 3]
+    python bench/run.py [--scale 1] [--duration 4] [--repeats 3] [--keep]
 
 Environment: BENCH_POSTGRES (default postgres://postgres@127.0.0.1:5432), the server where
 the databases intranet_bench (the city at --scale), intranet_bench_small (a tenth of it) and
