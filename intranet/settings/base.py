@@ -184,11 +184,13 @@ CONTENT_SECURITY_POLICY = {
 }
 # The Wagtail admin replaces these directives on its own paths (measured in a browser:
 # tests/e2e/test_security_csp.py). Its widgets still print inline <script> without a nonce
-# and its editor injects <style>; its preview frames admin pages; superusers see new releases.
+# and its editor injects <style>; its preview frames admin pages; its multiple upload shows
+# thumbnails from blob: URLs; superusers see new releases.
 ADMIN_PATH_PREFIX = "/admin/"
 CONTENT_SECURITY_POLICY_ADMIN = {
     "script-src": [SELF, UNSAFE_INLINE],
     "style-src": [SELF, UNSAFE_INLINE],
+    "img-src": [SELF, "blob:"],
     "connect-src": [SELF, "https://releases.wagtail.org"],
     "frame-ancestors": [SELF],
 }

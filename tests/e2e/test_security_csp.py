@@ -5,6 +5,7 @@ import datetime
 import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
+from wagtail.images import get_image_model
 
 from experiments.models import Experiment
 from intranet.accounts.models import Agent
@@ -16,6 +17,10 @@ from .conftest import assert_accessible, login
 
 pytestmark = pytest.mark.e2e
 
+PNG = bytes.fromhex(
+    "89504e470d0a1a0a0000000d4948445200000001000000010806000000"
+    "1f15c4890000000d49444154789c6300010000050001a5f645400000000049454e44ae426082"
+)
 RECORD_VIOLATIONS = """
 document.addEventListener("securitypolicyviolation", (event) => {
   window.reportCspViolation(
@@ -154,6 +159,14 @@ def test_admin_pages_work_within_their_relaxed_policy(enforced_page):
     count = questions.count()
     page.locator("#id_questions-ADD").click()
     expect(questions).to_have_count(count + 1)  # the inline panel's script added a question
+
+    visit(page, "/admin/images/multiple/add/")
+    page.locator("#fileupload").set_input_files(
+        {"name": "pixel.png", "mimeType": "image/png", "buffer": PNG}
+    )
+    expect(page.locator("#upload-list li.upload-success")).to_have_count(1)  # thumbnail shown
+    image = get_image_model().objects.get(title="pixel")
+    visit(page, f"/admin/images/{image.pk}/")  # the focal point editor
 
     for path in [
         "/admin/",
