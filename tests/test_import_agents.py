@@ -856,7 +856,8 @@ def test_a_binary_file_is_refused(tmp_path, before):
 
     message = refusal(tmp_path, data)
 
-    assert "The file is not a CSV text file (it contains binary data)." in message
+    # A zip archive is the most common binary file: an .xlsx workbook not saved as CSV.
+    assert "This is a spreadsheet workbook (.xlsx or .ods), not a CSV file" in message
     assert_nothing_changed(before)
 
 
