@@ -189,7 +189,11 @@ class SurveyDeleteView(generic.DeleteView):
         return self.refuse_once_invited() or super().post(request, *args, **kwargs)
 
     def refuse_once_invited(self):
-        if not self.object.invitations.exists():
+        survey = self.object
+        # After the retention purge the invitations are gone but the answers remain.
+        if not (
+            survey.purged_invitations or survey.invitations.exists() or survey.responses.exists()
+        ):
             return None
         messages.error(
             self.request, _("Invitations were sent: this survey can be closed, not deleted.")

@@ -191,3 +191,20 @@ def test_after_purging_the_demo_every_survey_page_still_renders(db):
     )
     for client, url in urls:
         assert client.get(url).status_code == 200, url
+
+
+def test_a_purged_survey_still_cannot_be_deleted(make_survey, agents, client):
+    from django.contrib.auth.models import Group
+
+    survey = closed_survey(make_survey, agents, CUTOFF - MINUTE)
+    purge_survey_personal_data(now=NOW)
+    editor = agents[0]
+    editor.groups.add(Group.objects.get(name="Éditeurs"))
+    client.force_login(editor)
+
+    response = client.post(reverse("surveys_admin:delete", args=[survey.pk]))
+
+    assert response.status_code == 302
+    assert response["Location"] == reverse("surveys_admin:index")
+    assert Survey.objects.filter(pk=survey.pk).exists()
+    assert Answer.objects.filter(response__survey=survey).count() == 5
