@@ -1,15 +1,13 @@
 """Demo agents and departments of a fictional city, created through the HR importer."""
 
-import csv
 import datetime
 import importlib
-import io
 import random
 
 from django.apps import apps
 from django.contrib.auth.models import Group
 
-from .importers import import_agents
+from .importers import directory_csv, import_agents
 from .models import Agent
 
 DEMO_DOMAIN = "ville-demo.fr"
@@ -267,26 +265,6 @@ def directory_rows():
     return rows
 
 
-def directory_csv():
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, delimiter=";")
-    writer.writerow(
-        [
-            "Matricule",
-            "Nom",
-            "Prénom",
-            "E-mail",
-            "Direction",
-            "Service",
-            "Fonction",
-            "Date d'arrivée",
-            "E-mail du responsable",
-        ]
-    )
-    writer.writerows(directory_rows())
-    return buffer.getvalue().encode("utf-8")
-
-
 def ensure_role_groups():
     """The role groups, even after a test flushed the database."""
     migration = importlib.import_module("intranet.accounts.migrations.0002_role_groups")
@@ -295,7 +273,7 @@ def ensure_role_groups():
 
 def seed(stdout):
     ensure_role_groups()
-    report = import_agents(directory_csv())
+    report = import_agents(directory_csv(directory_rows()))
     stdout.write(
         f"Agents: {report.created} created, {report.updated} updated, "
         f"{report.unchanged} unchanged."

@@ -4,7 +4,9 @@ All or nothing: every problem of the file is collected first, with its line numb
 nothing is written unless the whole file is valid.
 """
 
+import csv
 import datetime
+import io
 from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
@@ -38,6 +40,18 @@ COLUMN_LABELS = {
     "arrival_date": "date d'arrivée",
     "manager_email": "e-mail du responsable",
 }
+# The header as the HR export writes it (what the demo and the benchmark produce).
+DIRECTORY_HEADER = [
+    "Matricule",
+    "Nom",
+    "Prénom",
+    "E-mail",
+    "Direction",
+    "Service",
+    "Fonction",
+    "Date d'arrivée",
+    "E-mail du responsable",
+]
 REQUIRED_VALUES = ("external_id", "last_name", "first_name", "email", "direction")
 DATE_FORMATS = ("%d/%m/%Y", "%Y-%m-%d")
 AGENT_FIELDS = (
@@ -49,6 +63,15 @@ AGENT_FIELDS = (
     "department_id",
     "is_active",
 )
+
+
+def directory_csv(rows, encoding="utf-8"):
+    """An HR directory file: DIRECTORY_HEADER, then ``rows``, separated by semicolons."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, delimiter=";")
+    writer.writerow(DIRECTORY_HEADER)
+    writer.writerows(rows)
+    return buffer.getvalue().encode(encoding)
 
 
 class AgentImportError(Exception):
