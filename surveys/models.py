@@ -264,3 +264,24 @@ class Answer(models.Model):
     def __str__(self):
         value = self.value if self.value is not None else self.choice or self.text
         return f"{self.question}: {value}"
+
+
+class AnswerTally(models.Model):
+    """How many answers gave each numeric value to a question.
+
+    Kept by database triggers on surveys_answer (migration 0004), so that every way of
+    writing answers keeps it right; scores read these at most 11 rows a question instead of
+    counting the answers. A count may fall to 0: readers ignore those rows.
+    """
+
+    question = models.ForeignKey(Question, on_delete=models.CASCADE, related_name="tallies")
+    value = models.SmallIntegerField()
+    count = models.IntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["question", "value"], name="one_tally_per_value"),
+        ]
+
+    def __str__(self):
+        return f"{self.question}: {self.value} × {self.count}"
