@@ -1,14 +1,17 @@
 """The recommendation score ("NPS") and the rule that hides small groups.
 
 Score = % promoters (9–10) − % detractors (0–6), from −100 to 100, computed in SQL with
-conditional aggregates. A group with fewer than *k* answers is never shown as a number.
+conditional aggregates: over the answers, or over the answer tallies (how many answers gave
+each value to a question, kept by triggers) when the score covers whole questions. A group
+with fewer than *k* answers is never shown as a number.
 """
 
 from dataclasses import dataclass
 
-from django.db.models import Count, Q
+from django.db.models import Count, Q, Sum
+from django.db.models.functions import Coalesce
 
-from .models import DEFAULT_MIN_GROUP_SIZE, Answer, Question
+from .models import DEFAULT_MIN_GROUP_SIZE, AnswerTally, Question
 
 PROMOTER = Q(value__gte=9)
 DETRACTOR = Q(value__lte=6)
@@ -65,12 +68,34 @@ def recommendation(answers, min_group_size=DEFAULT_MIN_GROUP_SIZE):
     return Recommendation(min_group_size=min_group_size, **totals)
 
 
+def tallied_counts():
+    """The aggregate expressions over answer tallies: the same counts, summed by value."""
+    return {
+        name: Coalesce(Sum("count", filter=category), 0)
+        for name, category in (
+            ("promoters", PROMOTER),
+            ("passives", PASSIVE),
+            ("detractors", DETRACTOR),
+        )
+    }
+
+
+def tallies_of(question_ids):
+    """The tallies of these questions (ids or a queryset of ids), at most 11 rows each."""
+    return AnswerTally.objects.filter(question_id__in=question_ids, count__gt=0)
+
+
+def recommendation_of_questions(question_ids, min_group_size=DEFAULT_MIN_GROUP_SIZE):
+    """The recommendation over every answer to these questions, read from their tallies."""
+    totals = tallies_of(question_ids).aggregate(**tallied_counts())
+    return Recommendation(min_group_size=min_group_size, **totals)
+
+
 def recommendation_of_page(page):
     """Every recommendation question whose subject is this page, across surveys.
 
-    The strictest minimum group size of the surveys involved applies. The questions are read
-    first: counting by their ids uses the (question, value) index, where a join let
-    PostgreSQL scan a million answers for a few thousand.
+    The strictest minimum group size of the surveys involved applies, including those of
+    questions nobody answered yet.
     """
     questions = dict(
         Question.objects.filter(subject_id=page.pk, kind=Question.Kind.RECOMMENDATION).values_list(
@@ -79,23 +104,13 @@ def recommendation_of_page(page):
     )
     if not questions:
         return Recommendation()
-    totals = Answer.objects.filter(question_id__in=questions, value__isnull=False).aggregate(
-        **recommendation_counts()
-    )
-    return Recommendation(min_group_size=max(questions.values()), **totals)
+    return recommendation_of_questions(list(questions), min_group_size=max(questions.values()))
 
 
 def recommendations_by_question(survey):
-    """{question_id: Recommendation} for every recommendation question of a survey."""
-    rows = (
-        Answer.objects.filter(
-            response__survey=survey,
-            question__kind=Question.Kind.RECOMMENDATION,
-            value__isnull=False,
-        )
-        .values("question_id")
-        .annotate(**recommendation_counts())
-    )
+    """{question_id: Recommendation} for every answered recommendation question of a survey."""
+    questions = survey.questions.filter(kind=Question.Kind.RECOMMENDATION).values("pk")
+    rows = tallies_of(questions).values("question_id").annotate(**tallied_counts()).order_by()
     return {
         row.pop("question_id"): Recommendation(min_group_size=survey.min_group_size, **row)
         for row in rows
