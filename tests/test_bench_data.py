@@ -5,6 +5,7 @@ import io
 import pytest
 from django.core.management import CommandError, call_command
 from django.db import connection
+from django.db.models import Sum
 
 on_postgresql = pytest.mark.skipif(
     connection.vendor != "postgresql", reason="the generator fills big tables in PostgreSQL"
@@ -29,7 +30,8 @@ def test_the_generator_builds_the_city_at_the_requested_scale():
         SUBMISSION_SURVEY,
     )
     from practices.models import PracticePage
-    from surveys.models import Answer, Invitation, Response, Survey
+    from surveys.models import Answer, AnswerTally, Invitation, Response, Survey
+    from surveys.tallies import tally_differences
 
     call_command("generate_bench_data", scale=0.05, stdout=io.StringIO())
 
@@ -46,6 +48,10 @@ def test_the_generator_builds_the_city_at_the_requested_scale():
     assert Answer.objects.filter(response__survey__in=rated).count() == 2 * 25 * 110
     assert Invitation.objects.filter(survey__in=rated, answered=True).count() == 25 * 110
     assert Answer.objects.filter(value__gt=10).count() == 0
+    # The triggers tallied the answers the generator inserted in SQL.
+    assert tally_differences() == {}
+    tallied = AnswerTally.objects.aggregate(total=Sum("count"))["total"]
+    assert tallied == Answer.objects.filter(value__isnull=False).count() >= 2 * 25 * 110
     submission = Survey.objects.get(title=SUBMISSION_SURVEY)
     assert submission.invitations.filter(answered=False).count() == 110
 
