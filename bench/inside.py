@@ -149,15 +149,21 @@ def timed(function, runs):
 
 
 def nps():
-    """The score over every recommendation answer: the SQL aggregate of surveys.scoring
-    versus a Python loop over the same answers.
+    """The score over every recommendation answer as the product reads it (the answer
+    tallies, through surveys.scoring), versus a Python loop over the same answers; and the
+    COUNT aggregate over the answers themselves, as scores were read before the tallies.
     """
     from surveys.models import Answer, Question
-    from surveys.scoring import recommendation
+    from surveys.scoring import recommendation, recommendation_of_questions
 
+    recommendation_questions = Question.objects.filter(kind=Question.Kind.RECOMMENDATION)
     answers = Answer.objects.filter(
         question__kind=Question.Kind.RECOMMENDATION, value__isnull=False
     )
+
+    def tallied():
+        # As recommendations_by_question does: the questions' ids in a subquery, one query.
+        return recommendation_of_questions(recommendation_questions.values("pk"))
 
     def loop():
         promoters = passives = detractors = 0
@@ -170,16 +176,20 @@ def nps():
                 detractors += 1
         return promoters, passives, detractors
 
-    aggregate, sql_durations = timed(lambda: recommendation(answers), 5)
+    score, sql_durations = timed(tallied, 5)
+    aggregate, scan_durations = timed(lambda: recommendation(answers), 5)
     counted, loop_durations = timed(loop, 3)
-    if counted != (aggregate.promoters, aggregate.passives, aggregate.detractors):
-        raise SystemExit(f"The loop counted {counted}, the aggregate {aggregate}.")
+    for name, result in (("tallies", score), ("aggregate", aggregate)):
+        if counted != (result.promoters, result.passives, result.detractors):
+            raise SystemExit(f"The loop counted {counted}, the {name} {result}.")
     return {
-        "answers": aggregate.answers,
-        "score": aggregate.rounded_score,
+        "answers": score.answers,
+        "score": score.rounded_score,
         "sql": sql_durations,
+        "scan": scan_durations,
         "loop": loop_durations,
         "sql_median": statistics.median(sql_durations),
+        "scan_median": statistics.median(scan_durations),
         "loop_median": statistics.median(loop_durations),
     }
 
