@@ -21,10 +21,7 @@ class Command(BaseCommand):
         differences = tally_differences() if check else rebuild_answer_tallies()
         for (question_id, value), (tallied, counted) in sorted(differences.items()):
             self.stdout.write(
-                _(
-                    "Question %(question)s, value %(value)s: "
-                    "%(tallied)s tallied, %(counted)s answers"
-                )
+                _("Question %(question)s, value %(value)s: tally %(tallied)s, answers %(counted)s")
                 % {"question": question_id, "value": value, "tallied": tallied, "counted": counted}
             )
         if check and differences:
