@@ -1,7 +1,7 @@
-from django.db.models import Exists, F, OuterRef, Q, Subquery
+from django.db.models import Count, Exists, F, OuterRef, Q, Subquery, Window
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 from viewflow.workflow.models import Task
 from viewflow.workflow.status import PROCESS, STATUS
 from wagtail import hooks
@@ -14,31 +14,51 @@ from practices.models.practices import TESTED_BY_HOOK
 from .models import STAGE_NAMES, ActionItem, Experiment, JournalEntry
 from .services import flow, task_url
 
+# Tasks listed on the home page; the others are counted, with a link to "My tasks".
+HOME_TASKS = 5
+
 
 @hooks.register(HOOK_NAME)
 def experiment_tasks(request):
-    """My open experiment tasks, for the home page."""
+    """My open experiment tasks, for the home page: the oldest first, and a link to the others."""
     tasks = list(
         Task.objects.filter(
             owner=request.user,
             status__in=[STATUS.ASSIGNED, STATUS.STARTED],
             process__flow_class=flow(),
-        ).order_by("created")
-    )
-    titles = dict(
-        Experiment.objects.filter(pk__in=[task.process_id for task in tasks]).values_list(
-            "pk", "title"
         )
+        .annotate(
+            experiment_title=Subquery(
+                Experiment.objects.filter(pk=OuterRef("process_id")).values("title")[:1]
+            ),
+            total=Window(Count("pk")),
+        )
+        .order_by("created", "pk")[:HOME_TASKS]
     )
-    return [
+    items = [
         AttentionItem(
             title=_("%(stage)s: %(title)s")
-            % {"stage": task.flow_task.task_title, "title": titles[task.process_id]},
+            % {"stage": task.flow_task.task_title, "title": task.experiment_title},
             url=task_url(task),
             description=_("Experiment stage assigned to you"),
         )
         for task in tasks
     ]
+    others = tasks[0].total - len(tasks) if tasks else 0
+    if others:
+        items.append(
+            AttentionItem(
+                title=ngettext(
+                    "%(count)s other experiment task waits for you",
+                    "%(count)s other experiment tasks wait for you",
+                    others,
+                )
+                % {"count": others},
+                url=reverse("experiments:my_tasks"),
+                description=_("See them all in My tasks."),
+            )
+        )
+    return items
 
 
 @hooks.register(TESTED_BY_HOOK)

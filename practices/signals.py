@@ -1,10 +1,14 @@
-"""Keep the search index of the pages that show a tool in step with the tool."""
+"""Keep the search index and the cached listings (`intranet.home.chrome`) of the pages that
+show a tool or a category in step with it.
+"""
 
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 from wagtail.search.index import insert_or_update_object
 
-from .models import PracticePage, Tool, ToolGuidePage
+from intranet.home.chrome import raise_content_version
+
+from .models import PracticeCategory, PracticePage, Tool, ToolGuidePage
 
 
 @receiver([post_save, post_delete], sender=Tool)
@@ -14,3 +18,9 @@ def reindex_pages_showing_tool(sender, instance, **kwargs):
     if kwargs.get("signal") is post_save:
         for page in PracticePage.objects.live().filter(tools=instance):
             insert_or_update_object(page)
+
+
+@receiver([post_save, post_delete], sender=Tool)
+@receiver([post_save, post_delete], sender=PracticeCategory)
+def refresh_cached_listings(sender, **kwargs):
+    raise_content_version()

@@ -1,6 +1,6 @@
 import datetime
 
-from django.db.models import Count, Exists, F, OuterRef, Q
+from django.db.models import Count, F, Q
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -13,6 +13,7 @@ from wagtail.admin.menu import MenuItem
 from intranet.accounts.personal_data import HOOK_NAME as PERSONAL_DATA_HOOK
 from intranet.accounts.personal_data import PersonalDataSection
 from intranet.home.attention import HOOK_NAME, AttentionItem
+from intranet.home.chrome import shared_content
 from intranet.home.visibility import viewable_pages
 
 from .models import (
@@ -95,26 +96,31 @@ def register_training_report():
 @hooks.register(HOOK_NAME)
 def charter_to_sign(request):
     """The charter, while the agent has not signed its current version."""
-    signatures = CharterSignature.objects.filter(page=OuterRef("pk"), agent=request.user)
-    charter = (
-        viewable_pages(request, CharterPage.objects.all())
-        .annotate(
-            signed=Exists(signatures.filter(version=OuterRef("version"))),
-            signed_before=Exists(signatures),
-        )
-        .first()
-    )
-    if charter is None or charter.signed:
+
+    def current_charter():
+        charter = viewable_pages(request, CharterPage.objects.all()).first()
+        return charter and (charter.pk, charter.version, charter.get_url(request))
+
+    charter = shared_content(request, "charter", current_charter)
+    if not charter:
         return []
-    if charter.signed_before:
+    page_id, version, url = charter
+    signed = set(
+        CharterSignature.objects.filter(page_id=page_id, agent=request.user).values_list(
+            "version", flat=True
+        )
+    )
+    if version in signed:
+        return []
+    if signed:
         title = _("The collaboration charter has changed")
         description = _("Version %(version)s is waiting for your commitment.") % {
-            "version": charter.version
+            "version": version
         }
     else:
         title = _("Sign the collaboration charter")
         description = _("Read our commitments and join them in one click.")
-    return [AttentionItem(title, charter.get_url(request), description)]
+    return [AttentionItem(title, url, description)]
 
 
 @hooks.register(HOOK_NAME)
@@ -184,19 +190,25 @@ def next_training_sessions(request):
 
 @hooks.register(HOOK_NAME)
 def latest_practices(request):
-    """Practices published in the last weeks."""
-    since = timezone.now() - datetime.timedelta(days=NEW_PRACTICE_DAYS)
-    practices = viewable_pages(
-        request, PracticePage.objects.filter(first_published_at__gte=since)
-    ).order_by("-first_published_at")[:HOME_ITEMS]
-    return [
-        AttentionItem(
-            _("New practice: %(title)s") % {"title": practice.title},
-            practice.get_url(request),
-            Truncator(practice.summary).chars(140),
-        )
-        for practice in practices
-    ]
+    """Practices published in the last weeks (the list is kept for the day, or until the next
+    publication).
+    """
+
+    def latest():
+        since = timezone.now() - datetime.timedelta(days=NEW_PRACTICE_DAYS)
+        practices = viewable_pages(
+            request, PracticePage.objects.filter(first_published_at__gte=since)
+        ).order_by("-first_published_at")[:HOME_ITEMS]
+        return [
+            AttentionItem(
+                _("New practice: %(title)s") % {"title": practice.title},
+                practice.get_url(request),
+                Truncator(practice.summary).chars(140),
+            )
+            for practice in practices
+        ]
+
+    return shared_content(request, "latest-practices", latest, timezone.localdate())
 
 
 @hooks.register(PERSONAL_DATA_HOOK)

@@ -1,9 +1,9 @@
-from django.db.models import Prefetch
+from django.db.models import Count, Prefetch, Window
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 from wagtail import hooks
 
 from intranet.accounts.anonymisation import HOOK_NAME as ANONYMISATION_HOOK
@@ -14,6 +14,9 @@ from intranet.home.attention import HOOK_NAME, AttentionItem
 from .models import Answer, Invitation, Response, Survey
 from .viewsets import SurveyViewSet
 
+# Surveys listed on the home page; the others are counted, with a link to "My surveys".
+HOME_SURVEYS = 5
+
 
 @hooks.register("register_admin_viewset")
 def register_survey_viewset():
@@ -22,15 +25,18 @@ def register_survey_viewset():
 
 @hooks.register(HOOK_NAME)
 def surveys_to_answer(request):
-    """Open surveys the agent has not answered yet, for the home page."""
-    invitations = (
+    """Open surveys the agent has not answered yet, for the home page: those closing first,
+    and a link to the others.
+    """
+    invitations = list(
         Invitation.objects.filter(
             agent=request.user, answered=False, survey__in=Survey.objects.open()
         )
         .select_related("survey")
-        .order_by("survey__closes_at")
+        .annotate(total=Window(Count("pk")))
+        .order_by("survey__closes_at", "pk")[:HOME_SURVEYS]
     )
-    return [
+    items = [
         AttentionItem(
             title=_("Answer the survey “%(title)s”") % {"title": invitation.survey.title},
             url=reverse("surveys:answer", args=[invitation.token]),
@@ -43,6 +49,21 @@ def surveys_to_answer(request):
         )
         for invitation in invitations
     ]
+    others = invitations[0].total - len(invitations) if invitations else 0
+    if others:
+        items.append(
+            AttentionItem(
+                title=ngettext(
+                    "%(count)s other survey waits for your answer",
+                    "%(count)s other surveys wait for your answer",
+                    others,
+                )
+                % {"count": others},
+                url=reverse("surveys:mine"),
+                description=_("See them all in My surveys."),
+            )
+        )
+    return items
 
 
 @hooks.register(PERSONAL_DATA_HOOK)

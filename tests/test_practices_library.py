@@ -1,6 +1,4 @@
 import pytest
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from wagtail.models import PageViewRestriction
 
@@ -8,6 +6,7 @@ from practices.models import Tool
 from surveys.models import Invitation
 from surveys.services import submit_response
 
+from .queries import visit_queries
 from .test_practices_factories import (
     make_category,
     make_guide,
@@ -139,24 +138,19 @@ def test_a_restricted_practice_is_hidden_from_the_library_of_other_agents(agent_
     assert agent_client.get(secret.url).status_code in (302, 403, 404)
 
 
-def test_library_costs_the_same_queries_with_ten_times_more_practices(
-    agent_client, library, django_assert_num_queries
-):
+def test_library_costs_the_same_queries_with_ten_times_more_practices(agent_client, library):
     def add(count):
         for _ in range(count):
             make_practice(library, tools=[make_tool()])
 
     add(2)
-    agent_client.get(library.url)
-    with CaptureQueriesContext(connection) as small:
-        agent_client.get(library.url)
+    small, _response = visit_queries(agent_client, library.url)
     add(20)
-    with django_assert_num_queries(len(small.captured_queries)):
-        agent_client.get(library.url)
+    assert visit_queries(agent_client, library.url)[0] == small
 
 
 def test_practice_page_costs_the_same_queries_with_ten_times_more_tools_and_answers(
-    agent_client, library, make_survey, make_agent, django_assert_num_queries
+    agent_client, library, make_survey, make_agent
 ):
     make_guide(library.get_parent())
     tools = [make_tool() for _ in range(2)]
@@ -165,9 +159,7 @@ def test_practice_page_costs_the_same_queries_with_ten_times_more_tools_and_answ
     practice.related_practices = related
     practice.save_revision().publish()
     rate(practice, make_survey, make_agent, [10] * 5)
-    agent_client.get(practice.url)
-    with CaptureQueriesContext(connection) as small:
-        agent_client.get(practice.url)
+    small, _response = visit_queries(agent_client, practice.url)
 
     tools += [make_tool() for _ in range(18)]
     related += [make_practice(library) for _ in range(18)]
@@ -175,8 +167,8 @@ def test_practice_page_costs_the_same_queries_with_ten_times_more_tools_and_answ
     practice.related_practices = related
     practice.save_revision().publish()
     rate(practice, make_survey, make_agent, [9] * 45)
-    with django_assert_num_queries(len(small.captured_queries)):
-        response = agent_client.get(practice.url)
+    counts, response = visit_queries(agent_client, practice.url)
+    assert counts == small
     assert len(response.context["related_practices"]) == 20
 
 

@@ -1,11 +1,10 @@
 import pytest
 from django.contrib.auth.models import Group
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from practices.models import Tool, ToolGuidePage
 
+from .queries import visit_queries
 from .test_practices_factories import (
     make_guide,
     make_need,
@@ -88,7 +87,7 @@ def test_the_guide_filters_tools_by_data_and_partners(agent_client, guide):
 
 
 def test_tool_guide_costs_the_same_queries_with_ten_times_more_tools(
-    agent_client, guide, catalogue_training, django_assert_num_queries
+    agent_client, guide, catalogue_training
 ):
     def add(count):
         needs = [make_need() for _ in range(count)]
@@ -99,12 +98,9 @@ def test_tool_guide_costs_the_same_queries_with_ten_times_more_tools(
             tool.save()
 
     add(2)
-    agent_client.get(guide.url)
-    with CaptureQueriesContext(connection) as small:
-        agent_client.get(guide.url)
+    small, _response = visit_queries(agent_client, guide.url)
     add(20)
-    with django_assert_num_queries(len(small.captured_queries)):
-        agent_client.get(guide.url)
+    assert visit_queries(agent_client, guide.url)[0] == small
 
 
 def test_only_one_tool_guide_may_exist(guide):

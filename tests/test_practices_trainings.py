@@ -5,7 +5,6 @@ import pytest
 from django.contrib.auth.models import Group
 from django.core import mail
 from django.db import close_old_connections, connection
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -13,6 +12,7 @@ from intranet.accounts.models import Agent
 from practices import indicators, services
 from practices.models import Enrolment, TrainingPage, TrainingSession
 
+from .queries import visit_queries
 from .test_practices_factories import (
     enrol,
     make_session,
@@ -156,7 +156,7 @@ def test_the_video_link_is_given_to_registered_agents_only(agent_client, agent, 
 
 @pytest.mark.django_db
 def test_training_page_costs_the_same_queries_with_ten_times_more_sessions(
-    agent_client, agent, training, make_agent, django_assert_num_queries
+    agent_client, agent, training, make_agent
 ):
     def add(count):
         for index in range(count):
@@ -166,12 +166,10 @@ def test_training_page_costs_the_same_queries_with_ten_times_more_sessions(
 
     add(2)
     enrol(TrainingSession.objects.first(), agent)
-    agent_client.get(training.url)
-    with CaptureQueriesContext(connection) as small:
-        agent_client.get(training.url)
+    small, _response = visit_queries(agent_client, training.url)
     add(20)
-    with django_assert_num_queries(len(small.captured_queries)):
-        response = agent_client.get(training.url)
+    counts, response = visit_queries(agent_client, training.url)
+    assert counts == small
     assert len(response.context["sessions"]) == 22
 
 
@@ -198,9 +196,7 @@ def test_catalogue_filters_by_level_and_competence(agent_client, catalogue):
 
 
 @pytest.mark.django_db
-def test_catalogue_costs_the_same_queries_with_ten_times_more_trainings(
-    agent_client, catalogue, django_assert_num_queries
-):
+def test_catalogue_costs_the_same_queries_with_ten_times_more_trainings(agent_client, catalogue):
     from skills.models import Competence
 
     competences = list(Competence.objects.all()[:3])
@@ -213,12 +209,9 @@ def test_catalogue_costs_the_same_queries_with_ten_times_more_trainings(
             make_session(training)
 
     add(1)
-    agent_client.get(catalogue.url)
-    with CaptureQueriesContext(connection) as small:
-        agent_client.get(catalogue.url)
+    small, _response = visit_queries(agent_client, catalogue.url)
     add(10)
-    with django_assert_num_queries(len(small.captured_queries)):
-        agent_client.get(catalogue.url)
+    assert visit_queries(agent_client, catalogue.url)[0] == small
 
 
 # Concurrency: the last seat goes to exactly one agent.

@@ -16,6 +16,7 @@ from practices.models import CharterSignature, OnboardingProgress
 from skills.models import Competence, CompetenceResult, PixCampaign, PixParticipation
 from surveys.models import Answer, Invitation, Response
 
+from .queries import visit_queries
 from .test_practices_factories import (
     enrol,
     make_charter,
@@ -234,20 +235,14 @@ def test_the_download_refuses_a_post(agent_client):
 
 @pytest.mark.parametrize("view", ["my_data", "my_data_download"])
 def test_queries_do_not_grow_with_the_amount_of_data(
-    client, agent, places, make_survey, make_agent, django_assert_num_queries, view
+    client, agent, places, make_survey, make_agent, view
 ):
     give_data(agent, places, make_survey, make_agent, times=1)
     client.force_login(agent)
-    client.get(reverse(view))  # warm the caches (content types, site)
-    from django.db import connection
-    from django.test.utils import CaptureQueriesContext
-
-    with CaptureQueriesContext(connection) as once:
-        client.get(reverse(view))
+    once, _response = visit_queries(client, reverse(view))
     give_data(agent, places, make_survey, make_agent, times=4)
-    response, data = (None, None)
-    with django_assert_num_queries(len(once)):
-        response = client.get(reverse(view))
+    counts, response = visit_queries(client, reverse(view))
+    assert counts == once
     assert response.status_code == 200
     if view == "my_data_download":
         data = json.loads(response.content)

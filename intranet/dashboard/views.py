@@ -3,6 +3,7 @@ from django.core.cache import cache
 from django.db.models import Max
 from django.http import HttpResponse
 from django.shortcuts import render
+from django.utils.functional import SimpleLazyObject
 from django.views.decorators.http import require_GET
 
 from skills.models import PixCampaign
@@ -53,7 +54,8 @@ def dashboard(request):
     if form.is_valid():
         department, period = form.cleaned_data["department"], form.period()
         key = dashboard_cache_key(department, period)
-        context["dashboard"] = cached_dashboard(key, department, period)
+        # Only read when the rendered figures are not in the cache themselves.
+        context["dashboard"] = SimpleLazyObject(lambda: cached_dashboard(key, department, period))
         context["dashboard_cache_key"] = key
         context["dashboard_cache_seconds"] = settings.DASHBOARD_CACHE_SECONDS
         context["query_string"] = form.query_string()

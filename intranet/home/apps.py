@@ -6,3 +6,8 @@ class HomeConfig(AppConfig):
     name = "intranet.home"
     label = "home"
     verbose_name = _("Site pages")
+
+    def ready(self):
+        from .signals import connect
+
+        connect()

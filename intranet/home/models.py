@@ -28,13 +28,27 @@ class HomePage(Page):
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
         context["attention_items"] = attention_items(request)
-        context["latest_pages"] = (
-            viewable_pages(request)
-            .descendant_of(self)
-            .exclude(last_published_at__isnull=True)
-            .order_by("-last_published_at")[: self.latest_count]
+        from .chrome import shared_content  # chrome reads these models
+
+        context["latest_pages"] = shared_content(
+            request, "latest-pages", self.latest_pages(request), self.pk
         )
         return context
+
+    def latest_pages(self, request):
+        def latest():
+            pages = (
+                viewable_pages(request)
+                .descendant_of(self)
+                .exclude(last_published_at__isnull=True)
+                .order_by("-last_published_at")[: self.latest_count]
+            )
+            return [
+                {"title": page.title, "url": page.get_url(request), "date": page.last_published_at}
+                for page in pages
+            ]
+
+        return latest
 
 
 class StandardPage(Page):
@@ -52,3 +66,17 @@ class StandardPage(Page):
 
     class Meta:
         verbose_name = _("standard page")
+
+
+class ContentVersion(models.Model):
+    """A counter raised whenever pages or view restrictions change (see `chrome.py`): the
+    version in the keys of cached shared content, read by every worker from the database.
+    """
+
+    value = models.PositiveBigIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("content version")
+
+    def __str__(self):
+        return str(self.value)

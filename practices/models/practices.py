@@ -1,6 +1,7 @@
 from django.core.paginator import Paginator
 from django.db import models
 from django.db.models import Exists, OuterRef
+from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext_lazy as _
 from modelcluster.fields import ParentalManyToManyField
 from wagtail import hooks
@@ -8,6 +9,7 @@ from wagtail.admin.panels import FieldPanel, MultiFieldPanel
 from wagtail.fields import RichTextField, StreamField
 from wagtail.search import index
 
+from intranet.home.chrome import shared_content, shared_key
 from intranet.home.visibility import viewable_pages
 
 from ..blocks import PracticeBodyBlock
@@ -67,8 +69,14 @@ class PracticeIndexPage(ModeratedPage):
         if form.is_valid():
             practices = form.filter(practices)
         context["filter_form"] = form
-        context["practices"] = Paginator(practices, self.practices_per_page).get_page(
-            request.GET.get("page")
+        # Read only when the listing is not in the cache: the template keeps it, the same for
+        # every agent refused the same pages, until a page or a category changes. The whole
+        # query string is in the key, as the pagination links repeat it.
+        context["practices"] = SimpleLazyObject(
+            lambda: Paginator(practices, self.practices_per_page).get_page(request.GET.get("page"))
+        )
+        context["listing_key"] = shared_key(
+            request, "practice-listing", self.pk, sorted(request.GET.lists())
         )
         return context
 
@@ -136,11 +144,26 @@ class PracticePage(ModeratedPage):
         context = super().get_context(request, *args, **kwargs)
         # Through the relations, not a query on them: previews show the draft's choices.
         context["tools"] = self.tools.order_by("name")
-        related = [practice.pk for practice in self.related_practices.all()]
-        context["related_practices"] = viewable_pages(
-            request, PracticePage.objects.filter(pk__in=related)
-        ).order_by("title")
-        context["tool_guide"] = viewable_pages(request, ToolGuidePage.objects.all()).first()
+
+        def links():
+            related = [practice.pk for practice in self.related_practices.all()]
+            pages = viewable_pages(request, PracticePage.objects.filter(pk__in=related))
+            tool_guide = viewable_pages(request, ToolGuidePage.objects.all()).first()
+            library = self.get_parent()
+            return {
+                "related_practices": [
+                    (page.title, page.get_url(request)) for page in pages.order_by("title")
+                ],
+                "tool_guide_url": tool_guide.get_url(request) if tool_guide else None,
+                "library": (library.title, library.get_url(request)),
+            }
+
+        # The same for every agent refused the same pages, until a page changes; a preview
+        # shows the draft's own relations.
+        if getattr(request, "is_preview", False):
+            context.update(links())
+        else:
+            context.update(shared_content(request, "practice-links", links, self.pk))
         context["recommendation"] = recommendation_of_page(self)
         # Apps that test practices (experiments) list themselves here: practices stays
         # unaware of them.

@@ -1,19 +1,18 @@
 from django import template
 
-from intranet.home.models import HomePage
-from intranet.home.visibility import viewable_pages
+from intranet.home.chrome import menu
 
 register = template.Library()
 
 
 @register.inclusion_tag("includes/main_menu.html", takes_context=True)
 def main_menu(context):
-    """Top-level pages shown in menus, below the site's home page."""
+    """Top-level pages shown in menus, below the site's home page; like every listing, the
+    menu leaves out the pages this agent may not open.
+    """
     request = context["request"]
-    site_root = HomePage.objects.live().first()
-    # Like every listing, the menu leaves out the pages this agent may not open.
-    items = viewable_pages(request, site_root.get_children()).in_menu() if site_root else []
-    return {"request": request, "site_root": site_root, "menu_items": items}
+    home_url, items = menu(request)
+    return {"request": request, "home_url": home_url, "menu_items": items}
 
 
 @register.simple_tag

@@ -1,0 +1,218 @@
+"""Shared content kept in the cache under the content version (intranet/home/chrome.py): the
+menu, the header's links, the home page's lists, the practice library and a practice's links.
+A change shows at the next visit, in every worker; an agent never sees what is refused to them.
+"""
+
+import pytest
+from django.contrib.auth.models import Group
+from django.db.models import F
+from django.urls import reverse
+from wagtail.models import Page, PageViewRestriction
+
+from experiments import services as experiments
+from intranet.home.models import ContentVersion, StandardPage
+from practices.models import PracticeCategory
+from surveys.models import Invitation
+
+from .test_practices_factories import make_library, make_practice
+
+pytestmark = pytest.mark.django_db
+
+
+def menu_page(site, title, **fields):
+    page = StandardPage(title=title, show_in_menus=True, **fields)
+    site.add_child(instance=page)
+    return page
+
+
+def main_menu_html(client, url="/"):
+    content = client.get(url).content.decode()
+    start = content.index('class="main-menu"')
+    return content[start : content.index("</nav>", start)]
+
+
+def test_a_page_published_in_the_menu_shows_at_the_next_visit(agent_client, site):
+    menu_page(site, "Annuaire")
+    assert "Annuaire" in main_menu_html(agent_client)
+
+    menu_page(site, "Restauration")
+
+    menu = main_menu_html(agent_client)
+    assert "Annuaire" in menu
+    assert "Restauration" in menu
+
+
+def test_an_unpublished_page_leaves_the_menu_at_once(agent_client, site):
+    page = menu_page(site, "Annuaire")
+    assert "Annuaire" in main_menu_html(agent_client)
+
+    page.unpublish()
+
+    assert "Annuaire" not in main_menu_html(agent_client)
+
+
+def test_a_change_saved_by_another_worker_shows_through_the_version_in_the_database(
+    agent_client, site
+):
+    page = menu_page(site, "Annuaire")
+    assert "Annuaire" in main_menu_html(agent_client)
+    # Another worker's change: no signal reaches this process, and its cache keeps the menu.
+    Page.objects.filter(pk=page.pk).update(title="Annuaire des services")
+    assert "Annuaire des services" not in main_menu_html(agent_client)
+
+    ContentVersion.objects.filter(pk=1).update(value=F("value") + 1)
+
+    assert "Annuaire des services" in main_menu_html(agent_client)
+
+
+def restricted_to(page, group):
+    restriction = PageViewRestriction.objects.create(
+        page=page, restriction_type=PageViewRestriction.GROUPS
+    )
+    restriction.groups.set([group])
+
+
+def test_a_page_restricted_to_a_group_is_in_the_menu_of_its_members_only(
+    client, site, agent, make_agent
+):
+    editors = Group.objects.get(name="Éditeurs")
+    member = make_agent("Membre")
+    member.groups.add(editors)
+    restricted_to(menu_page(site, "Espace éditeurs"), editors)
+
+    client.force_login(member)
+    assert "Espace éditeurs" in main_menu_html(client)
+    client.force_login(agent)
+    assert "Espace éditeurs" not in main_menu_html(client)
+    client.force_login(member)
+    assert "Espace éditeurs" in main_menu_html(client)
+
+
+def test_a_new_view_restriction_hides_the_page_at_the_next_visit(agent_client, site):
+    page = menu_page(site, "Espace éditeurs")
+    assert "Espace éditeurs" in main_menu_html(agent_client)
+
+    restricted_to(page, Group.objects.get(name="Éditeurs"))
+
+    assert "Espace éditeurs" not in main_menu_html(agent_client)
+
+
+@pytest.mark.parametrize(
+    "groups, manages, offered",
+    [
+        ([], False, set()),
+        (["Éditeurs"], False, {"admin"}),
+        (["Commanditaires"], False, {"dashboard"}),
+        (["Référents compétences"], False, {"dashboard", "admin"}),
+        ([], True, {"dashboard"}),
+    ],
+)
+def test_the_header_offers_the_dashboard_and_the_administration_to_those_allowed(
+    client, site, make_agent, department, groups, manages, offered
+):
+    agent = make_agent("Dupont")
+    agent.groups.set(Group.objects.filter(name__in=groups))
+    if manages:
+        make_agent("Collaborateur", manager=agent)
+    client.force_login(agent)
+    header = client.get("/").content.decode().split("</header>")[0]
+
+    assert (reverse("dashboard:dashboard") in header) == ("dashboard" in offered)
+    assert (reverse("wagtailadmin_home") in header) == ("admin" in offered)
+
+
+def test_a_superuser_is_offered_both(client, site, make_agent):
+    boss = make_agent("Direction", is_superuser=True)
+    client.force_login(boss)
+    header = client.get("/").content.decode().split("</header>")[0]
+    assert reverse("dashboard:dashboard") in header
+    assert reverse("wagtailadmin_home") in header
+
+
+def test_the_home_page_lists_five_tasks_and_counts_the_others(
+    agent_client, agent, site, django_capture_on_commit_callbacks
+):
+    agent.groups.add(Group.objects.get(name="Chefs de projet"))
+    with django_capture_on_commit_callbacks(execute=False):
+        for number in range(7):
+            experiments.start(agent, f"Expérimentation {number}")
+
+    home = agent_client.get("/").content.decode()
+
+    assert home.count("Cadrage : Expérimentation") == 5
+    assert "Cadrage : Expérimentation 0" in home
+    assert "Cadrage : Expérimentation 6" not in home
+    assert "2 autres étapes d’expérimentation vous attendent" in home
+    assert f'href="{reverse("experiments:my_tasks")}"' in home
+
+
+def test_the_home_page_lists_five_surveys_and_counts_the_others(
+    agent_client, agent, site, make_survey
+):
+    for number in range(6):
+        Invitation.objects.create(survey=make_survey(title=f"Enquête {number}"), agent=agent)
+
+    home = agent_client.get("/").content.decode()
+
+    assert home.count("Répondre au questionnaire") == 5
+    assert "1 autre questionnaire attend votre réponse" in home
+
+
+def test_the_practice_library_shows_a_renamed_category_and_a_new_practice_at_once(
+    agent_client, site
+):
+    library = make_library(site)
+    category = PracticeCategory.objects.create(name="Réunions", slug="reunions")
+    make_practice(library, title="Ordre du jour partagé", category=category)
+    content = agent_client.get(library.url).content.decode()
+    assert "Réunions" in content
+
+    category.name = "Réunions hybrides"
+    category.save()
+    make_practice(library, title="Tour de table")
+
+    content = agent_client.get(library.url).content.decode()
+    assert "Réunions hybrides" in content
+    assert "Tour de table" in content
+
+
+def test_the_library_keeps_a_restricted_practice_from_agents_outside_its_group(
+    client, site, agent, make_agent
+):
+    library = make_library(site)
+    editors = Group.objects.get(name="Éditeurs")
+    restricted_to(make_practice(library, title="Pratique réservée"), editors)
+    member = make_agent("Membre")
+    member.groups.add(editors)
+
+    client.force_login(member)
+    assert "Pratique réservée" in client.get(library.url).content.decode()
+    client.force_login(agent)
+    assert "Pratique réservée" not in client.get(library.url).content.decode()
+
+
+def test_the_pagination_of_the_library_keeps_each_filter_apart(agent_client, site):
+    library = make_library(site)
+    meetings = PracticeCategory.objects.create(name="Réunions", slug="reunions")
+    make_practice(library, title="Ordre du jour partagé", category=meetings)
+    make_practice(library, title="Tour de table")
+
+    filtered = agent_client.get(library.url, {"category": "reunions"}).content.decode()
+    everything = agent_client.get(library.url).content.decode()
+
+    assert "Tour de table" not in filtered
+    assert "Tour de table" in everything
+
+
+def test_a_practice_shows_a_retitled_related_practice_at_the_next_visit(agent_client, site):
+    library = make_library(site)
+    related = make_practice(library, title="Tour de table")
+    practice = make_practice(library, title="Ordre du jour partagé")
+    practice.related_practices = [related]
+    practice.save_revision().publish()
+    assert "Tour de table" in agent_client.get(practice.url).content.decode()
+
+    related.title = "Tour de météo"
+    related.save_revision().publish()
+
+    assert "Tour de météo" in agent_client.get(practice.url).content.decode()
