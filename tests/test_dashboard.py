@@ -900,9 +900,7 @@ def growing_city(site):
 
 
 @pytest.mark.parametrize("viewer", ["officer", "manager"])
-def test_the_dashboard_costs_the_same_queries_at_ten_times_the_data(
-    client, growing_city, django_assert_num_queries, viewer
-):
+def test_the_dashboard_costs_the_same_queries_at_ten_times_the_data(client, growing_city, viewer):
     head, grow = growing_city
     login(client, skills_officer() if viewer == "officer" else head)
     queries, first = visit_queries(client, DASHBOARD, PERIOD)

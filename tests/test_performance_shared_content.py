@@ -5,7 +5,9 @@ A change shows at the next visit, in every worker; an agent never sees what is r
 
 import pytest
 from django.contrib.auth.models import Group
+from django.db import connection
 from django.db.models import F
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from wagtail.models import Page, PageViewRestriction
 
@@ -216,3 +218,80 @@ def test_a_practice_shows_a_retitled_related_practice_at_the_next_visit(agent_cl
     related.save_revision().publish()
 
     assert "Tour de météo" in agent_client.get(practice.url).content.decode()
+
+
+def test_a_page_moved_to_a_new_address_is_served_there_at_once(agent_client, site):
+    page = menu_page(site, "Annuaire", slug="annuaire")
+    assert agent_client.get("/annuaire/").status_code == 200
+
+    page.slug = "annuaire-des-services"
+    page.save_revision().publish()
+
+    assert agent_client.get("/annuaire/").status_code == 404
+    assert agent_client.get("/annuaire-des-services/").status_code == 200
+
+
+def test_an_address_that_led_nowhere_serves_the_page_created_there(agent_client, site):
+    assert agent_client.get("/annuaire/").status_code == 404
+
+    menu_page(site, "Annuaire", slug="annuaire")
+
+    assert agent_client.get("/annuaire/").status_code == 200
+
+
+def test_an_unpublished_page_is_no_longer_served(agent_client, site):
+    page = menu_page(site, "Annuaire", slug="annuaire")
+    assert agent_client.get("/annuaire/").status_code == 200
+
+    page.unpublish()
+
+    assert agent_client.get("/annuaire/").status_code == 404
+
+
+def test_a_known_address_costs_one_query_for_the_page_whatever_its_depth(agent_client, site):
+    library = make_library(site)
+    practice = make_practice(library)
+    counts = {}
+    for name, url in (("home", "/"), ("library", library.url), ("practice", practice.url)):
+        agent_client.get(url)
+        with CaptureQueriesContext(connection) as queries:
+            assert agent_client.get(url).status_code == 200
+        counts[name] = [query["sql"] for query in queries.captured_queries]
+    for name, queries in counts.items():
+        assert sum('FROM "wagtailcore_site"' in sql for sql in queries) == 0, name
+        assert sum("wagtailcore_pageviewrestriction" in sql for sql in queries) == 0, name
+    # The practice, two levels below the home page, is read in one query, as the home page.
+    page_reads = {
+        name: sum(sql.startswith('SELECT "wagtailcore_page"."id"') for sql in queries)
+        for name, queries in counts.items()
+    }
+    assert page_reads["practice"] <= page_reads["home"] + 1
+
+
+def test_a_restricted_page_served_from_a_cached_route_still_refuses_outsiders(
+    client, site, agent, make_agent
+):
+    editors = Group.objects.get(name="Éditeurs")
+    page = menu_page(site, "Espace éditeurs", slug="espace-editeurs")
+    restricted_to(page, editors)
+    member = make_agent("Membre")
+    member.groups.add(editors)
+
+    client.force_login(member)
+    assert client.get("/espace-editeurs/").status_code == 200
+    assert client.get("/espace-editeurs/").status_code == 200
+    client.force_login(agent)
+    response = client.get("/espace-editeurs/")
+    assert response.status_code in (302, 403)
+    assert "Espace éditeurs" not in response.content.decode()
+
+
+def test_a_page_changed_by_another_worker_is_served_after_the_version_rises(agent_client, site):
+    page = menu_page(site, "Annuaire", slug="annuaire")
+    assert agent_client.get("/annuaire/").status_code == 200
+    Page.objects.filter(pk=page.pk).update(slug="annuaire-2")
+    assert agent_client.get("/annuaire/").status_code == 200  # this worker's cache
+
+    ContentVersion.objects.filter(pk=1).update(value=F("value") + 1)
+
+    assert agent_client.get("/annuaire/").status_code == 404

@@ -80,6 +80,8 @@ MATRIX = {
     "wagtail_frontend_login_redirect":  TO_LOGIN,
     "logout":                           POST_ONLY,
     "search":                           EVERY_AGENT,
+    # Wagtail's pages, served with a cached route (every page type: PAGE_TYPES below).
+    "page":                             EVERY_AGENT,
     # "Mes données": one's own data only (the URL names nobody).
     "my_data":                          EVERY_AGENT,
     "my_data_download":                 EVERY_AGENT,
@@ -208,6 +210,7 @@ SETTINGS = {
 
 # The object each URL with parameters is requested with.
 ARGUMENTS = {
+    "page": lambda d: [d.objects["practice_page"].url.lstrip("/")],
     "password_reset_confirm": lambda d: ["MQ", "mauvais-jeton"],
     "surveys:detail": lambda d: [d.objects["open_survey"].pk],
     "surveys:answer": lambda d: [d.objects["participant_invitation"].token],

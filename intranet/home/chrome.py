@@ -90,11 +90,11 @@ def _authenticated_facts(user, version):
     }
 
 
-def _view_restrictions(version):
+def view_restrictions(request):
     """[(restriction, page path, group ids)] of every view restriction, cached by version."""
     from wagtail.models import PageViewRestriction
 
-    key = f"chrome:restrictions:{version}"
+    key = f"chrome:restrictions:{agent_facts(request)['version']}"
     restrictions = cache.get(key)
     if restrictions is None:
         restrictions = [
@@ -113,7 +113,7 @@ def refused_restrictions(request):
     if refused is None:
         facts = agent_facts(request)
         refused = []
-        for restriction, _path, group_ids in _view_restrictions(facts["version"]):
+        for restriction, _path, group_ids in view_restrictions(request):
             if restriction.restriction_type == restriction.GROUPS:
                 accepted = request.user.is_superuser or bool(group_ids & set(facts["groups"]))
             else:

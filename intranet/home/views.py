@@ -7,7 +7,9 @@ from django.http import JsonResponse
 from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
+from wagtail import views as wagtail_views
 
+from .routing import remember_route, remember_site
 from .visibility import viewable_pages
 
 SEARCH_PAGE_SIZE = 10
@@ -38,3 +40,13 @@ def search(request):
         found = pages.search(words) if words else []
         results = Paginator(found, SEARCH_PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "home/search.html", {"query": query, "results": results})
+
+
+def serve_page(request, path):
+    """Wagtail's page serving (view restrictions, hooks, the page's own serve), with the site
+    and the route read from the cache.
+    """
+    if request.user.is_authenticated:
+        remember_site(request)
+        remember_route(request, path)
+    return wagtail_views.serve(request, path)
