@@ -3,10 +3,11 @@ from csp.decorators import csp
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.db.models import OuterRef, Q, Subquery
+from django.db.models import F, OuterRef, Q, Subquery
 from django.forms.models import construct_instance
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
@@ -106,6 +107,10 @@ def new_experiment(request):
     return render(request, "experiments/new.html", {"form": form})
 
 
+# What a link to a practice needs: its title, its address, whether it is live.
+PAGE_LINK_FIELDS = ("title", "url_path", "live", "locale_id", "path", "depth")
+
+
 def detail(request, pk):
     experiment = get_object_or_404(
         Experiment.objects.select_related(
@@ -125,8 +130,8 @@ def detail(request, pk):
         "experiment": experiment,
         "full": full,
         "steps": stepper(tasks, experiment),
-        "practices": experiment.practices.all(),
-        "spread_practices": experiment.spread_practices.all(),
+        "practices": experiment.practices.only(*PAGE_LINK_FIELDS),
+        "spread_practices": experiment.spread_practices.only(*PAGE_LINK_FIELDS),
         "actions": experiment.actions.select_related("owner"),
     }
     if full:
@@ -136,7 +141,7 @@ def detail(request, pk):
         )
         context.update(
             tools=experiment.tools.all(),
-            participants=experiment.participants.all(),
+            participants=experiment.participants.only("first_name", "last_name", "email"),
             journal=experiment.journal.select_related("author"),
             history=[task for task in tasks if task.flow_task_type == "HUMAN"],
             my_tasks=[
@@ -188,11 +193,20 @@ def my_tasks(request):
     tasks = list(
         Task.objects.filter(
             owner=request.user, status__in=OPEN_STATUSES, process__flow_class=services.flow()
-        ).order_by("created")
+        )
+        .only("flow_task", "created", "process_id")
+        .order_by("created")
     )
-    experiments = Experiment.objects.select_related("retrospective_survey").in_bulk(
-        [task.process_id for task in tasks]
-    )
+    experiments = {
+        row["pk"]: row
+        for row in Experiment.objects.filter(pk__in=[task.process_id for task in tasks]).values(
+            "pk",
+            "title",
+            "planned_start",
+            "planned_end",
+            survey_closes_at=F("retrospective_survey__closes_at"),
+        )
+    }
     rows = [
         (task, experiments[task.process_id], due_date(task, experiments[task.process_id]))
         for task in tasks
@@ -201,13 +215,14 @@ def my_tasks(request):
 
 
 def due_date(task, experiment):
+    """When the stage is expected to be done, from the experiment's dates (a dict)."""
     name = task.flow_task.name
     if name == "launch":
-        return experiment.planned_start
+        return experiment["planned_start"]
     if name == "run":
-        return experiment.planned_end
-    if name == "retrospective" and experiment.retrospective_survey:
-        return experiment.retrospective_survey.closes_at.date()
+        return experiment["planned_end"]
+    if name == "retrospective" and experiment["survey_closes_at"]:
+        return timezone.localdate(experiment["survey_closes_at"])
     return None
 
 

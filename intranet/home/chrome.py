@@ -51,6 +51,11 @@ def agent_facts(request):
     else:
         facts = _authenticated_facts(user, version)
     request._agent_facts = facts
+    if not hasattr(request, "_wagtail_site"):
+        # Every page links to Wagtail pages: the request's site, from the cache too.
+        from .routing import remember_site
+
+        remember_site(request)
     return facts
 
 
