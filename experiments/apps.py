@@ -10,6 +10,9 @@ class ExperimentsConfig(AppConfig):
         from surveys.signals import survey_closed
 
         from .receivers import retrospective_survey_closed
+        from .signals import connect
+
+        connect()
 
         survey_closed.connect(
             retrospective_survey_closed, dispatch_uid="experiments_retrospective"

@@ -102,6 +102,9 @@ class Experiment(Process):
         help_text=_("Practice pages written or revised by the action plan."),
     )
 
+    # Raised by every change the experiment's page shows (signals.py): the key of its cache.
+    revision = models.PositiveIntegerField(default=0, editable=False)
+
     objects = ExperimentQuerySet.as_manager()
 
     class Meta:

@@ -1,3 +1,5 @@
+import functools
+
 from csp.constants import NONE, UNSAFE_INLINE
 from csp.decorators import csp
 from django.contrib import messages
@@ -17,6 +19,7 @@ from viewflow.workflow.models import Task
 from viewflow.workflow.status import PROCESS, STATUS
 
 from intranet.accounts.models import Department
+from intranet.home.chrome import agent_facts
 from practices.services import draft_practice_from_experiment
 from surveys import services as survey_services
 from surveys.results import survey_results
@@ -112,24 +115,31 @@ PAGE_LINK_FIELDS = ("title", "url_path", "live", "locale_id", "path", "depth")
 
 
 def detail(request, pk):
+    """An experiment: in full for those involved, its public summary once finished.
+
+    The parts every viewer of the same kind sees are cached in the template under
+    `page_key`: the querysets below are lazy, read only when a part is not in the cache.
+    """
     experiment = get_object_or_404(
-        Experiment.objects.select_related(
-            "department__parent", "lead", "sponsor", "retrospective_survey"
-        ),
-        pk=pk,
+        Experiment.objects.select_related("retrospective_survey"), pk=pk
     )
     full = experiment.is_involved(request.user)
     if not full and experiment.status != PROCESS.DONE:
         raise PermissionDenied
-    tasks = list(
-        Task.objects.filter(process_id=experiment.pk)
-        .select_related("owner")
-        .order_by("created", "pk")
-    )
+
+    @functools.cache
+    def tasks():
+        return list(
+            Task.objects.filter(process_id=experiment.pk)
+            .select_related("owner")
+            .order_by("created", "pk")
+        )
+
     context = {
         "experiment": experiment,
         "full": full,
-        "steps": stepper(tasks, experiment),
+        "page_key": page_key(request, experiment, full),
+        "steps": lambda: stepper(tasks(), experiment),
         "practices": experiment.practices.only(*PAGE_LINK_FIELDS),
         "spread_practices": experiment.spread_practices.only(*PAGE_LINK_FIELDS),
         "actions": experiment.actions.select_related("owner"),
@@ -143,12 +153,10 @@ def detail(request, pk):
             tools=experiment.tools.all(),
             participants=experiment.participants.only("first_name", "last_name", "email"),
             journal=experiment.journal.select_related("author"),
-            history=[task for task in tasks if task.flow_task_type == "HUMAN"],
-            my_tasks=[
-                task
-                for task in tasks
-                if task.owner_id == request.user.pk and task.status in OPEN_STATUSES
-            ],
+            history=lambda: [task for task in tasks() if task.flow_task_type == "HUMAN"],
+            my_tasks=Task.objects.filter(
+                process_id=experiment.pk, owner=request.user, status__in=OPEN_STATUSES
+            ).order_by("created", "pk"),
             journal_form=JournalEntryForm(initial={"kind": JournalEntry.Kind.OBSERVATION})
             if can_write
             else None,
@@ -156,6 +164,14 @@ def detail(request, pk):
     if experiment.retrospective_survey_id:
         context["results"] = survey_results(experiment.retrospective_survey)
     return render(request, "experiments/detail.html", context)
+
+
+def page_key(request, experiment, full):
+    """The key of the cached parts of an experiment's page: it changes with the experiment's
+    revision (its stages, team, journal, actions) and the content version (pages, people).
+    """
+    version = agent_facts(request)["version"]
+    return f"{experiment.pk}:{experiment.revision}:{version}:{int(full)}"
 
 
 # Its own policy: viewflow's SVG styles itself inline, and an SVG can run no script.

@@ -13,8 +13,11 @@ from viewflow.workflow.status import PROCESS, STATUS
 
 from experiments import services
 from experiments.models import ActionItem, Experiment, JournalEntry
+from intranet.accounts.importers import directory_csv, import_agents
 from surveys.models import Invitation, Question
 from surveys.services import submit_response
+
+from .queries import visit_queries
 
 
 @pytest.fixture
@@ -580,3 +583,151 @@ def test_a_practice_page_lists_the_experiments_that_tested_it(
     assert experiment.title in as_user(client, lead).get(practice.url).content.decode()
     # Not finished and not involved: the stranger does not see it listed.
     assert experiment.title not in as_user(client, stranger).get(practice.url).content.decode()
+
+
+# The page's shared parts are cached under the experiment's revision and the content version:
+# every change shows at the next visit, and what belongs to one viewer (their tasks, the
+# journal form, the team's own parts) never reaches another.
+
+
+@pytest.fixture
+def running(client, lead, sponsor, participants, django_capture_on_commit_callbacks):
+    return advanced_to(
+        client, "run", lead, sponsor, participants, django_capture_on_commit_callbacks
+    )
+
+
+def page_of(client, agent, experiment):
+    url = reverse("experiments:detail", args=[experiment.pk])
+    return as_user(client, agent).get(url).content.decode()
+
+
+def test_a_journal_entry_shows_at_the_next_visit(client, running, lead):
+    assert "Micro de salle" not in page_of(client, lead, running)
+
+    JournalEntry.objects.create(
+        experiment=running, author=lead, kind="observation", text="Micro de salle"
+    )
+
+    assert "Micro de salle" in page_of(client, lead, running)
+
+
+def test_a_stage_done_shows_in_the_stepper_and_the_history(
+    client, running, lead, django_capture_on_commit_callbacks
+):
+    def history_rows():
+        history = page_of(client, lead, running).split("Qui a fait quoi, et quand")[1]
+        return history.split("</table>")[0].count('<th scope="row">')
+
+    before = history_rows()
+
+    post_task(client, lead, running, "run", {"confirm": "on"}, django_capture_on_commit_callbacks)
+
+    assert history_rows() == before + 1
+
+
+def test_a_new_participant_and_a_renamed_agent_show_at_once(client, running, lead, make_agent):
+    newcomer = make_agent("Nouvelle", first_name="Inès")
+    assert "Inès Nouvelle" not in page_of(client, lead, running)
+
+    running.participants.add(newcomer)
+    assert "Inès Nouvelle" in page_of(client, lead, running)
+
+    newcomer.last_name = "Mariée"
+    newcomer.save()
+    assert "Inès Mariée" in page_of(client, lead, running)
+
+
+def test_a_name_changed_by_the_directory_import_shows_at_once(client, running, lead):
+    participant = running.participants.order_by("pk").first()
+    participant.external_id = "M0042"
+    participant.save()
+    page_of(client, lead, running)
+
+    directory = directory_csv(
+        [
+            [
+                "M0042",
+                "Renommé",
+                "Paul",
+                participant.email,
+                participant.department.parent.name,
+                participant.department.name,
+                "",
+                "",
+                "",
+            ]
+        ]
+    )
+    import_agents(directory)
+
+    assert "Paul Renommé" in page_of(client, lead, running)
+
+
+def test_an_action_changed_shows_at_once(client, running, lead):
+    action = ActionItem.objects.create(
+        experiment=running, what="Diffuser le guide", due_date=datetime.date(2027, 2, 1)
+    )
+    Experiment.objects.filter(pk=running.pk).update(decision="adapt")
+    running.refresh_from_db()
+    running.save()
+    assert "Diffuser le guide" in page_of(client, lead, running)
+
+    action.what = "Former les animateurs"
+    action.save()
+
+    assert "Former les animateurs" in page_of(client, lead, running)
+
+
+def test_each_viewer_sees_only_their_own_tasks_and_form(
+    client, lead, sponsor, participants, django_capture_on_commit_callbacks
+):
+    experiment = advanced_to(
+        client, "review", lead, sponsor, participants, django_capture_on_commit_callbacks
+    )
+    assert "Ce qui vous attend" in page_of(client, sponsor, experiment)
+    assert "Ce qui vous attend" not in page_of(client, lead, experiment)
+    assert "Ce qui vous attend" in page_of(client, sponsor, experiment)
+
+
+def test_outsiders_of_a_finished_experiment_never_get_the_team_s_cached_parts(
+    client, lead, sponsor, participants, stranger, django_capture_on_commit_callbacks
+):
+    experiment = advanced_to(
+        client, "action_plan", lead, sponsor, participants, django_capture_on_commit_callbacks
+    )
+    Experiment.objects.filter(pk=experiment.pk).update(status="DONE")
+    JournalEntry.objects.create(
+        experiment=experiment, author=lead, kind="difficulty", text="Note interne"
+    )
+    assert "Note interne" in page_of(client, lead, experiment)
+
+    public = page_of(client, stranger, experiment)
+    assert "Note interne" not in public
+    assert "Les agents à distance décrochent." not in public
+    assert participants[0].get_full_name() not in public
+
+
+def test_the_page_costs_fewer_queries_once_cached_and_the_same_as_experiments_grow(
+    client, lead, sponsor, participants, django_capture_on_commit_callbacks
+):
+    experiment = advanced_to(
+        client, "run", lead, sponsor, participants, django_capture_on_commit_callbacks
+    )
+    url = reverse("experiments:detail", args=[experiment.pk])
+    as_user(client, lead)
+
+    def add(count):
+        for number in range(count):
+            JournalEntry.objects.create(
+                experiment=experiment, author=lead, kind="observation", text=f"Note {number}"
+            )
+            ActionItem.objects.create(
+                experiment=experiment, what=f"Action {number}", due_date=datetime.date(2027, 2, 1)
+            )
+
+    add(1)
+    small, _response = visit_queries(client, url)
+    add(10)
+    assert visit_queries(client, url)[0] == small
+    assert small[1] < small[0]

@@ -1,6 +1,7 @@
 """What the caches keep, and that a change shows at once (docs/performance.md)."""
 
 import datetime
+import time
 
 import pytest
 from django.db import connection
@@ -127,6 +128,32 @@ def test_dashboard_figures_are_kept_until_a_pix_import(client, site):
     )
 
     _after_import, recomputed = queries_of(client, DASHBOARD, PERIOD)
+    assert recomputed == computed
+
+
+@override_settings(DASHBOARD_CACHE_SECONDS=300)
+def test_old_figures_are_shown_while_one_request_computes_new_ones(client, site, monkeypatch):
+    from django.core.cache import cache
+    from django.core.cache.utils import make_template_fragment_key
+
+    from intranet.dashboard import views
+
+    login(client, skills_officer())
+    client.get(DASHBOARD, OTHER_PERIOD)  # warm what is read once per process
+    first, computed = queries_of(client, DASHBOARD, PERIOD)
+    key = first.context["dashboard_cache_key"]
+    rendered = make_template_fragment_key("dashboard_figures", [key, "fr"])
+    later = time.time() + 301
+    monkeypatch.setattr(views.time, "time", lambda: later)
+
+    cache.add(f"{key}:computing", True)  # another request is computing them
+    cache.delete(rendered)
+    _stale, while_computing = queries_of(client, DASHBOARD, PERIOD)
+    assert while_computing < computed
+
+    cache.delete(f"{key}:computing")
+    cache.delete(rendered)
+    _fresh, recomputed = queries_of(client, DASHBOARD, PERIOD)
     assert recomputed == computed
 
 

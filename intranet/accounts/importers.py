@@ -15,6 +15,8 @@ from django.db import IntegrityError, transaction
 from django.db.models.functions import Lower
 from django.utils.translation import gettext as _
 
+from intranet.home.chrome import raise_content_version
+
 from .csvfiles import UnreadableFile, decode, normalise_header, read_rows
 from .models import Agent, Department
 
@@ -360,6 +362,8 @@ def apply_rows(rows, report, deactivate_missing):
 
     Agent.objects.bulk_create(to_create)
     Agent.objects.bulk_update(to_update, ["external_id", *AGENT_FIELDS])
+    if to_update:  # names shown in cached pages (no signal from a bulk update)
+        raise_content_version()
     set_managers(rows, by_matricule, {agent.external_id for agent in to_create + to_update})
     report.created, report.updated = len(to_create), len(to_update)
     report.unchanged = len(rows) - report.created - report.updated

@@ -1,3 +1,5 @@
+import time
+
 from django.conf import settings
 from django.core.cache import cache
 from django.db.models import Max
@@ -13,6 +15,8 @@ from .forms import DashboardFilterForm
 from .indicators import MINIMUM_GROUP_SIZE, impact_dashboard
 from .permissions import dashboard_access
 
+# Longest time one request may take to compute the figures before another one tries.
+COMPUTING = 120
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
@@ -38,11 +42,22 @@ def dashboard_cache_key(department, period):
 
 
 def cached_dashboard(key, department, period):
-    figures = cache.get(key) if key else None
-    if figures is None:
-        figures = impact_dashboard(department, period)
-        if key:
-            cache.set(key, figures, timeout=settings.DASHBOARD_CACHE_SECONDS)
+    """The figures, kept DASHBOARD_CACHE_SECONDS. Once they are older, the first request
+    computes them again while the others keep showing the previous ones: many requests at
+    once never compute them together (seconds of work each on a large city).
+    """
+    if not key:
+        return impact_dashboard(department, period)
+    kept = cache.get(key)
+    if kept is not None:
+        figures, fresh_until = kept
+        if time.time() < fresh_until or not cache.add(f"{key}:computing", True, COMPUTING):
+            return figures
+    figures = impact_dashboard(department, period)
+    seconds = settings.DASHBOARD_CACHE_SECONDS
+    # Kept twice as long as they are fresh, to be shown while new ones are computed.
+    cache.set(key, (figures, time.time() + seconds), timeout=2 * seconds)
+    cache.delete(f"{key}:computing")
     return figures
 
 

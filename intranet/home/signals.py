@@ -1,17 +1,25 @@
-"""Raise the content version (`chrome.py`) whenever what the menus and listings show changes:
-a page saved, published, unpublished, moved or deleted, a view restriction or its groups, a
-site.
+"""Raise the content version (`chrome.py`) whenever what the menus, listings and cached pages
+show changes: a page saved, published, unpublished, moved or deleted, a view restriction or its
+groups, a site; a person's name or department (experiment pages show them).
 """
 
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from wagtail.models import Page, PageViewRestriction, Site
 from wagtail.signals import page_published, page_unpublished, post_page_move
 
+from intranet.accounts.models import Agent, Department
+
 from .chrome import raise_content_version
 
 
 def page_changed(sender, instance, **kwargs):
     if isinstance(instance, Page):
+        raise_content_version()
+
+
+def agent_changed(sender, instance, created=False, update_fields=None, **kwargs):
+    # A new agent is shown nowhere yet; a login only records its time.
+    if not created and (update_fields is None or set(update_fields) - {"last_login"}):
         raise_content_version()
 
 
@@ -25,6 +33,10 @@ def connect():
     for model in (PageViewRestriction, Site):
         post_save.connect(raise_content_version, sender=model, dispatch_uid=f"cv_save_{model}")
         post_delete.connect(raise_content_version, sender=model, dispatch_uid=f"cv_delete_{model}")
+    post_save.connect(agent_changed, sender=Agent, dispatch_uid="content_version_agent")
+    for model in (Agent, Department):
+        post_delete.connect(raise_content_version, sender=model, dispatch_uid=f"cv_delete_{model}")
+    post_save.connect(raise_content_version, sender=Department, dispatch_uid="cv_save_department")
     m2m_changed.connect(
         raise_content_version,
         sender=PageViewRestriction.groups.through,
