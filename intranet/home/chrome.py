@@ -1,10 +1,11 @@
 """What every page's frame needs (header links, main menu, view restrictions), in as few
 queries as possible, whatever the page.
 
-Shared content (the menu, the list of view restrictions) is cached under the *content
-version*, a counter kept in the database and raised whenever a page or a restriction
-changes: each request reads it, so a publication shows at once in every worker, whatever
-the cache backend (each worker's own memory by default).
+Shared content (the menu, the view restrictions, lists of pages) is cached under the
+*content version*, a counter kept in the database and raised whenever a page, a restriction,
+a category, a tool or a person's name changes (signals.py): each request reads it, so a
+publication shows at once in every worker, whatever the cache backend (each worker's own
+memory by default).
 """
 
 from django.contrib.auth.models import Permission
@@ -43,7 +44,7 @@ def agent_facts(request):
     user = request.user
     if not user.is_authenticated:
         facts = {
-            "version": ContentVersion.objects.values_list("value", flat=True).first() or 0,
+            "version": version.values_list("value", flat=True).first() or 0,
             "dashboard": False,
             "admin": False,
             "groups": {},
