@@ -14,7 +14,7 @@ from intranet.accounts.personal_data import HOOK_NAME as PERSONAL_DATA_HOOK
 from intranet.accounts.personal_data import PersonalDataSection
 from intranet.home.attention import HOOK_NAME, AttentionItem
 from intranet.home.chrome import shared_content
-from intranet.home.visibility import viewable_pages
+from intranet.home.visibility import viewable_pages, viewable_through
 
 from .models import (
     CharterPage,
@@ -23,7 +23,6 @@ from .models import (
     OnboardingPage,
     OnboardingProgress,
     PracticePage,
-    TrainingPage,
     is_newcomer,
 )
 from .permissions import reporting_scope
@@ -156,11 +155,14 @@ def onboarding_progress(request):
 def next_training_sessions(request):
     """The agent's next sessions, waiting lists included."""
     enrolments = (
-        Enrolment.objects.filter(
-            agent=request.user,
-            status__in=[Enrolment.Status.REGISTERED, Enrolment.Status.WAITING],
-            session__starts_at__gt=timezone.now(),
-            session__training__in=viewable_pages(request, TrainingPage.objects.all()),
+        viewable_through(
+            request,
+            Enrolment.objects.filter(
+                agent=request.user,
+                status__in=[Enrolment.Status.REGISTERED, Enrolment.Status.WAITING],
+                session__starts_at__gt=timezone.now(),
+            ),
+            "session__training",
         )
         .select_related("session__training")
         .order_by("session__starts_at")[:HOME_ITEMS]

@@ -68,6 +68,31 @@ def test_home_lists_my_next_training_sessions(agent_client, agent, site, make_ag
     assert "Vous êtes sur la liste d’attente." in content
 
 
+def test_home_leaves_out_sessions_of_trainings_the_agent_may_not_open(agent_client, agent, site):
+    from django.contrib.auth.models import Group
+    from wagtail.models import PageViewRestriction
+
+    catalogue = make_training_catalogue(site)
+    open_training = make_training(catalogue, "Bien démarrer avec la visio")
+    reserved = make_training(catalogue, "Réservée aux éditeurs")
+    withdrawn = make_training(catalogue, "Retirée")
+    for training in (open_training, reserved, withdrawn):
+        enrol(make_session(training, days=4), agent)
+    restriction = PageViewRestriction.objects.create(
+        page=reserved, restriction_type=PageViewRestriction.GROUPS
+    )
+    restriction.groups.set([Group.objects.get(name="Éditeurs")])
+    withdrawn.unpublish()
+
+    content = home(agent_client)
+
+    assert "Bien démarrer avec la visio" in content
+    assert "Réservée aux éditeurs" not in content
+    assert "Retirée" not in content
+    agent.groups.add(Group.objects.get(name="Éditeurs"))
+    assert "Réservée aux éditeurs" in home(agent_client)
+
+
 def test_home_announces_the_latest_practices(agent_client, site):
     library = make_library(site)
     old = make_practice(library, "Une vieille pratique")
