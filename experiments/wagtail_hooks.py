@@ -8,7 +8,7 @@ from wagtail import hooks
 
 from intranet.accounts.personal_data import HOOK_NAME as PERSONAL_DATA_HOOK
 from intranet.accounts.personal_data import PersonalDataSection
-from intranet.home.attention import HOOK_NAME, AttentionItem
+from intranet.home.attention import HOOK_NAME, AttentionItem, with_the_others_counted
 from practices.models.practices import TESTED_BY_HOOK
 
 from .models import STAGE_NAMES, ActionItem, Experiment, JournalEntry
@@ -44,21 +44,20 @@ def experiment_tasks(request):
         )
         for task in tasks
     ]
-    others = tasks[0].total - len(tasks) if tasks else 0
-    if others:
-        items.append(
-            AttentionItem(
-                title=ngettext(
-                    "%(count)s other experiment task waits for you",
-                    "%(count)s other experiment tasks wait for you",
-                    others,
-                )
-                % {"count": others},
-                url=reverse("experiments:my_tasks"),
-                description=_("See them all in My tasks."),
+    return with_the_others_counted(
+        items,
+        tasks[0].total if tasks else 0,
+        lambda count: (
+            ngettext(
+                "%(count)s other experiment task waits for you",
+                "%(count)s other experiment tasks wait for you",
+                count,
             )
-        )
-    return items
+            % {"count": count}
+        ),
+        reverse("experiments:my_tasks"),
+        _("See them all in My tasks."),
+    )
 
 
 @hooks.register(TESTED_BY_HOOK)

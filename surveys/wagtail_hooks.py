@@ -9,7 +9,7 @@ from wagtail import hooks
 from intranet.accounts.anonymisation import HOOK_NAME as ANONYMISATION_HOOK
 from intranet.accounts.personal_data import HOOK_NAME as PERSONAL_DATA_HOOK
 from intranet.accounts.personal_data import PersonalDataSection
-from intranet.home.attention import HOOK_NAME, AttentionItem
+from intranet.home.attention import HOOK_NAME, AttentionItem, with_the_others_counted
 
 from .models import Answer, Invitation, Response, Survey
 from .viewsets import SurveyViewSet
@@ -49,21 +49,20 @@ def surveys_to_answer(request):
         )
         for invitation in invitations
     ]
-    others = invitations[0].total - len(invitations) if invitations else 0
-    if others:
-        items.append(
-            AttentionItem(
-                title=ngettext(
-                    "%(count)s other survey waits for your answer",
-                    "%(count)s other surveys wait for your answer",
-                    others,
-                )
-                % {"count": others},
-                url=reverse("surveys:mine"),
-                description=_("See them all in My surveys."),
+    return with_the_others_counted(
+        items,
+        invitations[0].total if invitations else 0,
+        lambda count: (
+            ngettext(
+                "%(count)s other survey waits for your answer",
+                "%(count)s other surveys wait for your answer",
+                count,
             )
-        )
-    return items
+            % {"count": count}
+        ),
+        reverse("surveys:mine"),
+        _("See them all in My surveys."),
+    )
 
 
 @hooks.register(PERSONAL_DATA_HOOK)

@@ -25,3 +25,13 @@ def attention_items(request):
     for provider in hooks.get_hooks(HOOK_NAME):
         items.extend(provider(request))
     return items
+
+
+def with_the_others_counted(items, total, title, url, description):
+    """``items`` (the first ``total`` items of a list), then one item saying how many others
+    there are and linking to them all; ``title(count)`` words it.
+    """
+    others = total - len(items)
+    if others <= 0:
+        return items
+    return [*items, AttentionItem(title(others), url, description)]
