@@ -509,7 +509,8 @@ class RowReader:
         value = self.present(index, required)
         if value is None:
             return None
-        if not value.isdigit():
+        # ASCII digits only: "¹" or "٣" are digits to str.isdigit(), not to int().
+        if not (value.isascii() and value.isdigit()):
             self.problem(index, _("“%(value)s” is not a whole number.") % {"value": value})
             return None
         number = int(value)
@@ -578,7 +579,7 @@ def read_participants(layout, lines):
         values = [reader.cells[index] for index in campaign_columns]
         if campaign is None:
             campaign = (line, values)
-            if not values[1].isdigit():
+            if not (values[1].isascii() and values[1].isdigit()):
                 reader.problem(1, _("“%(value)s” is not a campaign ID.") % {"value": values[1]})
         else:
             for index, value, first in zip(campaign_columns, values, campaign[1], strict=True):

@@ -311,6 +311,21 @@ def test_every_problem_of_a_file_is_listed_up_to_a_limit(agents):
     assert problems[-1] == "… et 50 autres problèmes."
 
 
+@pytest.mark.parametrize("digit", ["¹", "٣"])
+def test_a_digit_that_is_no_ascii_digit_is_refused_as_a_number(agents, digit):
+    """Found by the fuzzer: str.isdigit() accepts a superscript one, int() does not."""
+    lines = pix_file("collecte-2025.csv").decode("utf-8-sig").splitlines()
+    cells = lines[1].split(";")
+    cells[10] = digit
+    lines[1] = ";".join(cells)
+
+    with pytest.raises(PixImportError) as refusal:
+        import_pix("\n".join(lines).encode("utf-8"))
+
+    assert f"« {digit} » n’est pas un nombre entier." in refusal.value.problems[0]
+    assert database_state() == ([], [], [])
+
+
 def test_a_file_mixing_two_campaigns_is_refused(agents):
     lines = pix_file("collecte-2025.csv").decode("utf-8-sig").splitlines()
     lines[3] = lines[3].replace(";287412;", ";287413;")
