@@ -52,6 +52,7 @@ urlpatterns = [
     path("admin/login/", login_redirect, name="wagtail_admin_login_redirect"),
     path("_util/login/", login_redirect, name="wagtail_frontend_login_redirect"),
     path("healthz", home_views.healthz, name="healthz"),
+    path("manifest.webmanifest", home_views.web_manifest, name="web_manifest"),
     path("compte/", include(account_patterns)),
     path("compte/", include("intranet.accounts.urls")),
     path("recherche/", home_views.search, name="search"),

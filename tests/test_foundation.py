@@ -22,6 +22,8 @@ PUBLIC_URL_NAMES = {
     "set_language",
     "wagtail_admin_login_redirect",
     "wagtail_frontend_login_redirect",
+    # The web app manifest, fetched by browsers without the session.
+    "web_manifest",
     # Wagtail's own login views, shadowed by the two redirects above.
     "wagtailadmin_login",
     "wagtailcore_login",

@@ -70,6 +70,7 @@ SUPERUSER_403 = (LOGIN, LOGIN, LOGIN, LOGIN, LOGIN, 403,  403,    403,    200)
 MATRIX = {
     # The login pages and the health check are open (see test_foundation).
     "healthz":                          OPEN,
+    "web_manifest":                     OPEN,  # fetched by browsers without the session
     "login":                            OPEN,
     "password_reset":                   OPEN,
     "password_reset_done":              OPEN,
