@@ -1,6 +1,8 @@
 # Two commands matter: `make run` (the demo on SQLite) and `make test` (the suite).
 PYTHON ?= python3
 VENV ?= .venv
+# Extras of pyproject.toml to install; `ldap` needs Debian's libldap2-dev and libsasl2-dev.
+EXTRAS ?= dev
 BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
@@ -12,7 +14,7 @@ $(BIN)/activate:
 
 $(VENV)/.installed: $(BIN)/activate pyproject.toml
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e ".[dev]"
+	$(BIN)/python -m pip install --quiet -e ".[$(EXTRAS)]"
 	touch $@
 
 install: $(VENV)/.installed
