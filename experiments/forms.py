@@ -1,5 +1,7 @@
 from django import forms
 from django.core.exceptions import ValidationError
+from django.db.models import Q
+from django.db.models.functions import Lower
 from django.utils.translation import gettext_lazy as _
 
 from intranet.accounts.models import Agent, Department
@@ -10,24 +12,30 @@ from .services import SPONSORS
 
 
 class AgentEmailsField(forms.CharField):
-    """Agents given by e-mail address, one per line: usable by keyboard, whatever the size."""
+    """Agents given by e-mail address, or by matricule for those without one, one per line:
+    usable by keyboard, whatever the size."""
 
     widget = forms.Textarea(attrs={"rows": 5})
 
     def clean(self, value):
         value = super().clean(value)
-        emails = [line.strip().lower() for line in (value or "").splitlines() if line.strip()]
-        agents = {
-            agent.email.lower(): agent
-            for agent in Agent.objects.filter(is_active=True, email__in=emails)
-        }
-        unknown = [email for email in emails if email not in agents]
+        identifiers = [line.strip().lower() for line in (value or "").splitlines() if line.strip()]
+        agents = {}
+        for agent in (
+            Agent.objects.filter(is_active=True)
+            .annotate(matricule=Lower("external_id"))
+            .filter(Q(email__in=identifiers) | Q(matricule__in=identifiers))
+        ):
+            for identifier in (agent.email, agent.external_id):
+                if identifier:
+                    agents[identifier.lower()] = agent
+        unknown = [identifier for identifier in identifiers if identifier not in agents]
         if unknown:
             raise ValidationError(
-                _("No active agent has these addresses: %(emails)s"),
+                _("No active agent has these addresses or matricules: %(emails)s"),
                 params={"emails": ", ".join(unknown)},
             )
-        return list(dict.fromkeys(agents[email] for email in emails))
+        return list(dict.fromkeys(agents[identifier] for identifier in identifiers))
 
 
 class NewExperimentForm(forms.Form):
@@ -125,7 +133,11 @@ class ReviewForm(forms.Form):
 
 class LaunchForm(forms.ModelForm):
     participant_emails = AgentEmailsField(
-        label=_("Participants"), help_text=_("Their professional e-mail addresses, one per line.")
+        label=_("Participants"),
+        help_text=_(
+            "Their professional e-mail addresses, one per line; the matricule of those who "
+            "have none."
+        ),
     )
 
     class Meta:
@@ -139,7 +151,8 @@ class LaunchForm(forms.ModelForm):
         self.fields["planned_end"].required = True
         if self.instance.pk and not self.is_bound:
             self.initial["participant_emails"] = "\n".join(
-                self.instance.participants.values_list("email", flat=True)
+                agent.sign_in_identifier
+                for agent in self.instance.participants.only("email", "external_id")
             )
 
     def clean(self):

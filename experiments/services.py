@@ -169,6 +169,8 @@ def send_assignment_email(task_id):
     task = Task.objects.select_related("owner").filter(pk=task_id).first()
     if task is None or task.owner is None or task.status not in (STATUS.ASSIGNED, STATUS.NEW):
         return
+    if not task.owner.email:  # the task is on their home page and in "My tasks"
+        return
     experiment = experiment_of(task)
     context = {
         "agent": task.owner,
@@ -194,7 +196,8 @@ def send_launch_email(experiment_id):
         "experiments:detail", args=[experiment.pk]
     )
     with translation.override(settings.LANGUAGE_CODE):
-        for participant in experiment.participants.all():
+        # Participants without e-mail see the experiment on their home page.
+        for participant in experiment.participants.exclude(email__isnull=True):
             context = {"agent": participant, "experiment": experiment, "link": url}
             send_mail(
                 render_to_string("experiments/email/launch_subject.txt", context).strip(),

@@ -155,3 +155,23 @@ def experiment_data(agent):
             ],
         ),
     ]
+
+
+@hooks.register(HOOK_NAME)
+def experiments_i_take_part_in(request):
+    """Launched experiments the agent takes part in, as the launch e-mail says (agents
+    without e-mail learn it here)."""
+    experiments = (
+        # Participants are named at the launch: an experiment that has them is launched.
+        Experiment.objects.filter(participants=request.user, status=PROCESS.NEW)
+        .only("pk", "title", "planned_end")
+        .order_by("planned_end", "pk")[:HOME_TASKS]
+    )
+    return [
+        AttentionItem(
+            title=_("You take part in the experiment “%(title)s”") % {"title": experiment.title},
+            url=reverse("experiments:detail", args=[experiment.pk]),
+            description=_("Try its practices with your team and write in its journal."),
+        )
+        for experiment in experiments
+    ]

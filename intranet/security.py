@@ -59,6 +59,19 @@ def lockout_response(request, original_response=None, credentials=None):
     return render(
         request,
         "registration/locked_out.html",
-        {"cooloff_minutes": minutes, "failure_limit": settings.AXES_FAILURE_LIMIT},
+        {
+            "cooloff_minutes": minutes,
+            "failure_limit": settings.AXES_FAILURE_LIMIT,
+            "password_links": settings.PASSWORD_LOGIN_ENABLED,
+        },
         status=429,
+    )
+
+
+def checks_no_secret(request, credentials=None):
+    """django-axes' whitelist: a sign-in without a typed identifier (single sign-on's
+    callback) is neither counted nor locked, the provider guards its own passwords; nor is a
+    password the city's directory could not check, because it did not answer."""
+    return login_username(request, credentials) is None or bool(
+        getattr(request, "directory_unavailable", False)
     )

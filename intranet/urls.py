@@ -8,40 +8,62 @@ from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
-from intranet.accounts.forms import LoginForm, PasswordResetForm
+from intranet.accounts import oidc
+from intranet.accounts import views as accounts_views
+from intranet.accounts.views.sign_in import password_links_only
 from intranet.home import views as home_views
 
 account_patterns = [
+    path("connexion/", accounts_views.LoginView.as_view(), name="login"),
     path(
-        "connexion/",
-        # No redirect_authenticated_user: Wagtail sends agents without admin access here, and
-        # sending them back would loop.
-        auth_views.LoginView.as_view(authentication_form=LoginForm),
-        name="login",
+        "connexion/code/", accounts_views.AccessCodeLoginView.as_view(), name="access_code_login"
     ),
-    path("deconnexion/", auth_views.LogoutView.as_view(), name="logout"),
+    path("deconnexion/", accounts_views.LogoutView.as_view(), name="logout"),
+    path(
+        "premiere-connexion/",
+        accounts_views.SignInLinkView.as_view(purpose="activation"),
+        name="activation_request",
+    ),
+    path(
+        "premiere-connexion/<uidb64>/<token>/",
+        password_links_only(accounts_views.ActivationConfirmView.as_view()),
+        name="activation_confirm",
+    ),
     path(
         "mot-de-passe/oubli/",
-        auth_views.PasswordResetView.as_view(
-            form_class=PasswordResetForm,
-            extra_email_context={"site_name": settings.WAGTAIL_SITE_NAME},
-        ),
+        accounts_views.SignInLinkView.as_view(purpose="reset"),
         name="password_reset",
     ),
     path(
         "mot-de-passe/oubli/envoye/",
-        auth_views.PasswordResetDoneView.as_view(),
+        password_links_only(auth_views.PasswordResetDoneView.as_view()),
         name="password_reset_done",
     ),
     path(
         "mot-de-passe/nouveau/<uidb64>/<token>/",
-        auth_views.PasswordResetConfirmView.as_view(),
+        password_links_only(accounts_views.PasswordResetConfirmView.as_view()),
         name="password_reset_confirm",
     ),
     path(
         "mot-de-passe/nouveau/termine/",
-        auth_views.PasswordResetCompleteView.as_view(),
+        password_links_only(auth_views.PasswordResetCompleteView.as_view()),
         name="password_reset_complete",
+    ),
+    path("mot-de-passe/", accounts_views.ChoosePasswordView.as_view(), name="choose_password"),
+    path("acces-des-agents/", accounts_views.agent_access, name="agent_access"),
+]
+
+# Single sign-on (OpenID Connect): to the provider, and back.
+oidc_patterns = [
+    path(
+        "connexion/",
+        login_not_required(oidc.SignInView.as_view()),
+        name="oidc_authentication_init",
+    ),
+    path(
+        "retour/",
+        login_not_required(oidc.CallbackView.as_view()),
+        name="oidc_authentication_callback",
     ),
 ]
 
@@ -50,15 +72,19 @@ login_redirect = login_not_required(RedirectView.as_view(pattern_name="login", q
 
 urlpatterns = [
     path("admin/login/", login_redirect, name="wagtail_admin_login_redirect"),
+    # Wagtail's admin logs out through ours: the provider's session ends too.
+    path("admin/logout/", accounts_views.LogoutView.as_view(), name="wagtail_admin_logout"),
     path("_util/login/", login_redirect, name="wagtail_frontend_login_redirect"),
     path("healthz", home_views.healthz, name="healthz"),
     path("manifest.webmanifest", home_views.web_manifest, name="web_manifest"),
     path("compte/", include(account_patterns)),
+    path("compte/sso/", include(oidc_patterns)),
     path("compte/", include("intranet.accounts.urls")),
     path("recherche/", home_views.search, name="search"),
     # Anyone may switch language, the login page included.
     path("langue/", login_not_required(set_language), name="set_language"),
     path("questionnaires/", include("surveys.urls")),
+    path("borne/", include("surveys.kiosk_urls")),
     path("experimentations/", include("experiments.urls")),
     path("competences/", include("skills.urls")),
     path("pratiques/", include("practices.urls")),

@@ -17,7 +17,8 @@ def send_seat_freed_email(enrolment_id):
         .filter(pk=enrolment_id, status=Enrolment.Status.REGISTERED)
         .first()
     )
-    if enrolment is None:
+    # An agent without e-mail sees the seat on their home page ("next sessions").
+    if enrolment is None or not enrolment.agent.email:
         return
     session = enrolment.session
     context = {

@@ -1,5 +1,8 @@
 from django import forms
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+
+from intranet.accounts.models import Department
 
 from .models import Question
 
@@ -77,3 +80,45 @@ class AnswerForm(forms.Form):
 
 class CloseSurveyForm(forms.Form):
     confirm = forms.BooleanField(label=_("I confirm that I want to close this survey now"))
+
+
+class KioskCodeForm(forms.Form):
+    code = forms.CharField(
+        label=_("Your answer code"),
+        max_length=20,
+        help_text=_("8 letters and digits, printed on your invitation (for example ACDE-2467)."),
+        widget=forms.TextInput(
+            attrs={
+                "autocomplete": "off",
+                "autocapitalize": "characters",
+                "spellcheck": "false",
+                "inputmode": "text",
+            }
+        ),
+    )
+
+
+class InvitationSheetsForm(forms.Form):
+    """Which invited agents get a printed sheet: a team, those without e-mail."""
+
+    department = forms.ModelChoiceField(
+        label=_("Team"),
+        queryset=Department.objects.none(),
+        required=False,
+        empty_label=_("Every invited agent"),
+        help_text=_("A direction includes its services."),
+    )
+    without_email_only = forms.BooleanField(
+        label=_("Only the agents without an e-mail address"), required=False, initial=True
+    )
+
+    def __init__(self, survey, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        departments = Department.objects.filter(agents__survey_invitations__survey=survey)
+        self.fields["department"].queryset = (
+            Department.objects.filter(
+                Q(pk__in=departments.values("pk")) | Q(children__in=departments)
+            )
+            .distinct()
+            .select_related("parent")
+        )

@@ -175,6 +175,14 @@ def new_token():
     return secrets.token_urlsafe(32)
 
 
+class Channel(models.TextChoices):
+    """How an invited agent reached the answer form."""
+
+    EMAIL = "email", _("E-mail link")
+    SIGNED_IN = "signed_in", _("Logged in to the intranet")
+    KIOSK = "kiosk", _("Kiosk (printed code)")
+
+
 class Invitation(models.Model):
     """An agent invited to a survey, with a personal link.
 
@@ -191,6 +199,14 @@ class Invitation(models.Model):
     reminded_at = models.DateTimeField(_("reminded at"), null=True, blank=True)
     answered = models.BooleanField(_("answered"), default=False)
     answered_at = models.DateTimeField(_("answered at"), null=True, blank=True)
+    # How the agent answered, counted per channel for the owner; never on the response.
+    answered_via = models.CharField(
+        _("answered via"), max_length=20, choices=Channel.choices, blank=True
+    )
+    # A printed invitation's code, for the kiosk: its keyed hash (the code is printed once).
+    answer_code_digest = models.CharField(
+        max_length=64, unique=True, null=True, blank=True, editable=False
+    )
 
     class Meta:
         verbose_name = _("invitation")

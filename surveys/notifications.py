@@ -9,8 +9,9 @@ from django_tasks import task
 
 
 def personal_link(invitation):
-    return settings.WAGTAILADMIN_BASE_URL.rstrip("/") + reverse(
-        "surveys:answer", args=[invitation.token]
+    """The link of the e-mail; ``via`` counts the answers that came through it."""
+    return settings.WAGTAILADMIN_BASE_URL.rstrip("/") + (
+        reverse("surveys:answer", args=[invitation.token]) + "?via=email"
     )
 
 
@@ -22,7 +23,8 @@ def send_invitation_email(invitation_id, reminder=False):
     invitation = (
         Invitation.objects.select_related("survey", "agent").filter(pk=invitation_id).first()
     )
-    if invitation is None or invitation.answered:
+    # An agent without e-mail finds the survey on their home page instead.
+    if invitation is None or invitation.answered or not invitation.agent.email:
         return
     context = {
         "invitation": invitation,

@@ -6,7 +6,7 @@ from django.utils import timezone
 
 from intranet.accounts.models import Agent
 
-from .models import Answer, Invitation, Question, Response, Survey
+from .models import Answer, Channel, Invitation, Question, Response, Survey
 from .notifications import send_invitation_email
 from .signals import survey_closed
 
@@ -44,18 +44,21 @@ def invite(survey, agents=None):
     return len(new)
 
 
-def submit_response(invitation, answers):
+def submit_response(invitation, answers, channel=Channel.SIGNED_IN):
     """Record an invitation's answers, exactly once, even under concurrent submissions.
 
     ``answers`` maps each Question to a value: an int (recommendation, scale), a string
     (single choice, free text), a list of strings (multiple choice) or None (skipped).
+    ``channel`` (how the agent came) goes on the invitation, never on the response.
     """
     survey = invitation.survey
     with transaction.atomic():
         # The compare-and-set below takes the row lock: a concurrent submit waits, then
         # finds the invitation answered and updates nothing.
         marked = Invitation.objects.filter(pk=invitation.pk, answered=False).update(
-            answered=True, answered_at=None if survey.anonymous else timezone.now()
+            answered=True,
+            answered_at=None if survey.anonymous else timezone.now(),
+            answered_via=channel,
         )
         if not marked:
             raise AlreadyAnswered

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import kiosk_views, views
 
 app_name = "surveys"
 
@@ -12,4 +12,5 @@ urlpatterns = [
     path("<int:pk>/resultats.csv", views.export, {"file_format": "csv"}, name="export_csv"),
     path("<int:pk>/resultats.xlsx", views.export, {"file_format": "xlsx"}, name="export_xlsx"),
     path("<int:pk>/clore/", views.close, name="close"),
+    path("<int:pk>/feuilles/", kiosk_views.invitation_sheets, name="invitation_sheets"),
 ]

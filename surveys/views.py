@@ -1,6 +1,8 @@
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.db import OperationalError
+from django.db.models import Count
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -10,7 +12,7 @@ from django.views.decorators.http import require_http_methods
 
 from . import exports, services
 from .forms import AnswerForm
-from .models import Invitation, Survey
+from .models import Channel, Invitation, Survey
 from .permissions import can_see_results
 from .results import survey_results
 
@@ -73,9 +75,11 @@ def answer(request, token):
 
     questions = survey.questions.select_related("subject")
     form = AnswerForm(questions, request.POST if request.method == "POST" else None)
+    via_email = (request.POST if request.method == "POST" else request.GET).get("via") == "email"
     if request.method == "POST" and form.is_valid():
+        channel = Channel.EMAIL if via_email else Channel.SIGNED_IN
         try:
-            services.submit_response(invitation, form.answers())
+            services.submit_response(invitation, form.answers(), channel=channel)
         except services.AlreadyAnswered:
             return unavailable(request, "already_answered", survey)
         except OperationalError:
@@ -88,7 +92,12 @@ def answer(request, token):
     return render(
         request,
         "surveys/answer.html",
-        {"survey": survey, "form": form, "fields": form.numbered_fields()},
+        {
+            "survey": survey,
+            "form": form,
+            "fields": form.numbered_fields(),
+            "via_email": via_email,
+        },
     )
 
 
@@ -101,7 +110,30 @@ def results_or_403(request, pk):
 
 def results(request, pk):
     survey = results_or_403(request, pk)
-    return render(request, "surveys/results.html", {"results": survey_results(survey)})
+    return render(
+        request,
+        "surveys/results.html",
+        {
+            "results": survey_results(survey),
+            "channels": answers_per_channel(survey),
+            "kiosk": settings.KIOSK_ENABLED,
+        },
+    )
+
+
+def answers_per_channel(survey):
+    """[(channel label, count)]: how the answers came, counted on the invitations."""
+    counts = dict(
+        Invitation.objects.filter(survey=survey, answered=True)
+        .values("answered_via")
+        .annotate(n=Count("pk"))
+        .values_list("answered_via", "n")
+    )
+    return [
+        (label, counts[value])
+        for value, label in [*Channel.choices, ("", _("Not recorded (before December 2026)"))]
+        if counts.get(value)
+    ]
 
 
 def export(request, pk, file_format):

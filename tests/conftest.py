@@ -53,6 +53,31 @@ def make_agent(db, department):
 
 
 @pytest.fixture
+def lead(make_agent):
+    """A project lead (Chefs de projet)."""
+    from django.contrib.auth.models import Group
+
+    lead = make_agent("Cheffe", first_name="Sarah")
+    lead.groups.add(Group.objects.get(name="Chefs de projet"))
+    return lead
+
+
+@pytest.fixture
+def sponsor(make_agent):
+    """A sponsor (Commanditaires)."""
+    from django.contrib.auth.models import Group
+
+    sponsor = make_agent("Commanditaire", first_name="Bruno")
+    sponsor.groups.add(Group.objects.get(name="Commanditaires"))
+    return sponsor
+
+
+@pytest.fixture
+def participants(make_agent):
+    return [make_agent(f"Participant{index}") for index in range(5)]
+
+
+@pytest.fixture
 def make_survey(db):
     """make_survey(kinds=[...]) → an open survey with one question per kind."""
     import datetime

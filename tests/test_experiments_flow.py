@@ -21,25 +21,6 @@ from .queries import visit_queries
 
 
 @pytest.fixture
-def lead(make_agent):
-    lead = make_agent("Cheffe", first_name="Sarah")
-    lead.groups.add(Group.objects.get(name="Chefs de projet"))
-    return lead
-
-
-@pytest.fixture
-def sponsor(make_agent):
-    sponsor = make_agent("Commanditaire", first_name="Bruno")
-    sponsor.groups.add(Group.objects.get(name="Commanditaires"))
-    return sponsor
-
-
-@pytest.fixture
-def participants(make_agent):
-    return [make_agent(f"Participant{index}") for index in range(5)]
-
-
-@pytest.fixture
 def stranger(make_agent):
     return make_agent("Inconnu")
 

@@ -22,6 +22,15 @@ PUBLIC_URL_NAMES = {
     "set_language",
     "wagtail_admin_login_redirect",
     "wagtail_frontend_login_redirect",
+    # The other doors: first access, printed access codes, single sign-on.
+    "activation_request",
+    "activation_confirm",
+    "access_code_login",
+    "oidc_authentication_init",
+    "oidc_authentication_callback",
+    # The survey kiosk of shared devices: a printed code is the credential.
+    "surveys_kiosk",
+    "surveys_kiosk_answer",
     # The web app manifest, fetched by browsers without the session.
     "web_manifest",
     # Wagtail's own login views, shadowed by the two redirects above.

@@ -739,7 +739,7 @@ def test_an_invalid_email_is_refused(tmp_path, before, column):
 
 @pytest.mark.parametrize(
     ("column", "label"),
-    [(0, "matricule"), (1, "nom"), (2, "prénom"), (3, "e-mail"), (4, "direction")],
+    [(0, "matricule"), (1, "nom"), (2, "prénom"), (4, "direction")],
 )
 def test_an_empty_required_value_is_refused(tmp_path, before, column, label):
     bad = row("000001", "Un", "Agent", "un@ville.test")

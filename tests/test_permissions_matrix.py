@@ -66,6 +66,7 @@ TEAM         = (LOGIN, 403,   200,   200,   200,   403,   403,    403,    200)
 ATTENDANCE   = (LOGIN, LOGIN, LOGIN, LOGIN, LOGIN, 403,   403,    200,    200)
 PIX_IMPORT   = (LOGIN, LOGIN, LOGIN, LOGIN, LOGIN, 403,   403,    200,    200)
 SUPERUSER_403 = (LOGIN, LOGIN, LOGIN, LOGIN, LOGIN, 403,  403,    403,    200)
+MANAGERS     = (LOGIN, 403,   403,   403,   200,   403,   403,    403,    200)
 
 MATRIX = {
     # The login pages and the health check are open (see test_foundation).
@@ -76,10 +77,25 @@ MATRIX = {
     "password_reset_done":              OPEN,
     "password_reset_confirm":           OPEN,  # with a wrong token: "invalid link"
     "password_reset_complete":          OPEN,
+    "activation_request":               OPEN,
+    "activation_confirm":               OPEN,  # with a wrong token: "invalid link"
+    "access_code_login":                OPEN,
+    # Single sign-on is off in the tests' settings: its URLs answer "not enabled".
+    "oidc_authentication_init":         (404,) * 9,
+    "oidc_authentication_callback":     (404,) * 9,
+    "choose_password":                  EVERY_AGENT,
+    # Activation links and access codes: managers (the sponsor directs a direction) and
+    # HR administrators; tests/test_sign_in_access_codes.py checks whom each may reach.
+    "agent_access":                     MANAGERS,
+    # The survey kiosk: a printed code is the credential (test_surveys_kiosk.py); its
+    # answer address only takes the form the code screen gives.
+    "surveys_kiosk":                    OPEN,
+    "surveys_kiosk_answer":             (REDIRECT,) * 9,
     "set_language":                     (REDIRECT,) * 9,  # GET changes nothing, goes back
     "wagtail_admin_login_redirect":     TO_LOGIN,
     "wagtail_frontend_login_redirect":  TO_LOGIN,
     "logout":                           POST_ONLY,
+    "wagtail_admin_logout":             POST_ONLY,  # the admin's "Log out": ours
     "search":                           EVERY_AGENT,
     # Wagtail's pages, served with a cached route (every page type: PAGE_TYPES below).
     "page":                             EVERY_AGENT,
@@ -94,6 +110,7 @@ MATRIX = {
     "surveys:export_csv":               SURVEY_STAFF,
     "surveys:export_xlsx":              SURVEY_STAFF,
     "surveys:close":                    SURVEY_STAFF,
+    "surveys:invitation_sheets":        SURVEY_STAFF,
     # Experiments: a running experiment of the lead, sponsored, with the participant.
     "experiments:list":                 EVERY_AGENT,
     "experiments:new":                  LEADS,
@@ -173,6 +190,7 @@ DONE         = (LOGIN, 302,   302,   302,   302,   302,   302,    302,    302)
 JOURNAL      = (LOGIN, 403,   302,   302,   403,   403,   403,    403,    403)
 POSTS = {
     "logout":                           TO_LOGIN,  # logged out, sent to the login page
+    "wagtail_admin_logout":             TO_LOGIN,
     # An empty entry is refused with a message: only the team may write in the journal.
     "experiments:journal":              JOURNAL,
     "practices:sign_charter":           DONE,
@@ -213,6 +231,8 @@ SETTINGS = {
 ARGUMENTS = {
     "page": lambda d: [d.objects["practice_page"].url.lstrip("/")],
     "password_reset_confirm": lambda d: ["MQ", "mauvais-jeton"],
+    "activation_confirm": lambda d: ["MQ", "mauvais-jeton"],
+    "surveys:invitation_sheets": lambda d: [d.objects["barometer"].pk],
     "surveys:detail": lambda d: [d.objects["open_survey"].pk],
     "surveys:answer": lambda d: [d.objects["participant_invitation"].token],
     "surveys:results": lambda d: [d.objects["barometer"].pk],

@@ -38,6 +38,7 @@ SECTIONS = {
     "moderation_decisions",
     "comments",
     "uploads",
+    "access_codes",
     "login_attempts",
     "charter_signatures",
     "training_enrolments",

@@ -40,7 +40,7 @@ class Anonymisation:
 
 
 def is_anonymised(agent):
-    return agent.email.endswith("@" + ANONYMOUS_DOMAIN)
+    return (agent.email or "").endswith("@" + ANONYMOUS_DOMAIN)
 
 
 def anonymous_email(agent):
@@ -75,7 +75,8 @@ def anonymise_agent(agent, *, by=None):
 
         for detach in hooks.get_hooks(HOOK_NAME):
             detach(agent)
-        forget_logins(agent.email)
+        forget_logins(agent.email, agent.external_id)
+        agent.access_codes.all().delete()
         forget_admin_profile(agent)
         delete_sessions(agent)
 
@@ -97,10 +98,12 @@ def anonymise_agent(agent, *, by=None):
     return Anonymisation(agent, already_done=False)
 
 
-def forget_logins(email):
-    """The brute-force protection's records are keyed by the e-mail typed on the login form."""
-    for model in (AccessAttempt, AccessFailureLog, AccessLog):
-        model.objects.filter(username__iexact=email).delete()
+def forget_logins(*identifiers):
+    """The brute-force protection's records are keyed by what was typed on the login forms:
+    the e-mail address or the matricule."""
+    for identifier in filter(None, identifiers):
+        for model in (AccessAttempt, AccessFailureLog, AccessLog):
+            model.objects.filter(username__iexact=identifier).delete()
 
 
 def forget_admin_profile(agent):

@@ -5,6 +5,7 @@ import importlib
 import random
 
 from django.apps import apps
+from django.contrib.auth.hashers import UNUSABLE_PASSWORD_PREFIX, make_password
 from django.contrib.auth.models import Group
 
 from .importers import directory_csv, import_agents
@@ -176,7 +177,27 @@ DEMO_LOGINS = [
         "Responsable formation",
         ["Référents compétences"],
     ),
+    (
+        "rh",
+        "Rose",
+        "Garnier",
+        "Direction des ressources humaines",
+        "Service carrières et paie",
+        "Gestionnaire des accès",
+        ["Administrateurs RH"],
+    ),
 ]
+# Services whose agents work in the field, without a professional e-mail address: they sign
+# in with their matricule. One of them is a demo login.
+FIELD_SERVICES = {"Service voirie", "Service propreté", "Service espaces verts"}
+DEMO_FIELD_AGENT = (
+    "009001",
+    "Karim",
+    "Haddad",
+    "Direction de l'espace public",
+    "Service propreté",
+    "Agent de propreté urbaine",
+)
 
 
 def demo_email(local_part):
@@ -184,22 +205,24 @@ def demo_email(local_part):
 
 
 def directory_rows():
-    """About 60 agents: a director per direction, a head per service, their teams."""
+    """About 70 agents: a director per direction, a head per service, their teams (in the
+    field services, without e-mail)."""
     rng = random.Random(2026)
     rows, matricule = [], 1000
     named = {}
     for login in DEMO_LOGINS:
         named.setdefault(login[3:5], []).append(login)
 
-    def add(local, first, last, direction, service, title, manager, arrival):
+    def add(local, first, last, direction, service, title, manager, arrival, number=None):
         nonlocal matricule
         matricule += 1
+        email = demo_email(local) if local else ""
         rows.append(
             [
-                f"{matricule:06d}",
+                number or f"{matricule:06d}",
                 last,
                 first,
-                demo_email(local),
+                email,
                 direction,
                 service,
                 title,
@@ -207,7 +230,7 @@ def directory_rows():
                 manager,
             ]
         )
-        return demo_email(local)
+        return email
 
     def person():
         first, last = rng.choice(FIRST_NAMES), rng.choice(LAST_NAMES)
@@ -250,10 +273,13 @@ def directory_rows():
                     head,
                     recent if local == "claire.martin" else arrival(),
                 )
+            if service == DEMO_FIELD_AGENT[4]:
+                number, first, last, *_, title = DEMO_FIELD_AGENT
+                add(None, first, last, direction, service, title, head, arrival(), number)
             for _index in range(2 if len(services) > 2 else 3):
                 local, first, last = person()
                 add(
-                    local,
+                    None if service in FIELD_SERVICES else local,
                     first,
                     last,
                     direction,
@@ -267,8 +293,12 @@ def directory_rows():
 
 def ensure_role_groups():
     """The role groups, even after a test flushed the database."""
-    migration = importlib.import_module("intranet.accounts.migrations.0002_role_groups")
-    migration.create_roles(apps, None)
+    importlib.import_module("intranet.accounts.migrations.0002_role_groups").create_roles(
+        apps, None
+    )
+    importlib.import_module("intranet.accounts.migrations.0005_hr_administrators").create_role(
+        apps, None
+    )
 
 
 def seed(stdout):
@@ -282,7 +312,10 @@ def seed(stdout):
         agent = Agent.objects.get(email=demo_email(local))
         if "superuser" in groups:
             agent.is_superuser = agent.is_staff = True
-        if not agent.has_usable_password():
-            agent.set_password(DEMO_PASSWORD)
-        agent.save()
+            agent.save()
         agent.groups.add(*Group.objects.filter(name__in=groups))
+    # Every demo agent can log in, with their e-mail or matricule: one hash for them all
+    # (hashing 70 passwords one by one takes half a minute).
+    Agent.objects.filter(password__startswith=UNUSABLE_PASSWORD_PREFIX).update(
+        password=make_password(DEMO_PASSWORD)
+    )

@@ -29,7 +29,12 @@ COLUMNS = {
     "service": ("service",),
     "job_title": ("fonction",),
     "arrival_date": ("date d'arrivee",),
-    "manager_email": ("e-mail du responsable", "email du responsable", "courriel du responsable"),
+    "manager_email": (
+        "e-mail du responsable",
+        "email du responsable",
+        "courriel du responsable",
+        "responsable",
+    ),
 }
 COLUMN_LABELS = {
     "external_id": "matricule",
@@ -54,7 +59,8 @@ DIRECTORY_HEADER = [
     "Date d'arrivée",
     "E-mail du responsable",
 ]
-REQUIRED_VALUES = ("external_id", "last_name", "first_name", "email", "direction")
+# The e-mail is optional: field agents without one sign in with their matricule.
+REQUIRED_VALUES = ("external_id", "last_name", "first_name", "direction")
 DATE_FORMATS = ("%d/%m/%Y", "%Y-%m-%d")
 AGENT_FIELDS = (
     "first_name",
@@ -107,6 +113,7 @@ class ImportReport:
     departments_created: int = 0
     absent: list = field(default_factory=list)
     deactivated: int = 0
+    matricules: list = field(default_factory=list)
 
 
 def parse_date(value):
@@ -171,8 +178,9 @@ def parse_rows(data: bytes):
                 )
         values["email"] = values["email"].lower()
         values["manager_email"] = values["manager_email"].lower()
+        # The manager is named by e-mail, or by matricule when they have no e-mail.
         for key in ("email", "manager_email"):
-            if values[key]:
+            if values[key] and (key == "email" or "@" in values[key]):
                 try:
                     validate_email(values[key])
                 except ValidationError:
@@ -189,7 +197,7 @@ def parse_rows(data: bytes):
                     _("Line %(line)s: “%(value)s” is not a valid date (expected DD/MM/YYYY).")
                     % {"line": line, "value": values["arrival_date"]}
                 )
-        if values["email"] and values["email"] == values["manager_email"]:
+        if values["manager_email"] in {values["email"], values["external_id"].lower()} - {""}:
             row_problems.append(
                 _("Line %(line)s: an agent cannot be their own manager.") % {"line": line}
             )
@@ -210,6 +218,8 @@ def check_uniqueness(rows):
         first_seen = {}
         for row in rows:
             value = getattr(row, key)
+            if not value:
+                continue
             if value in first_seen:
                 problems.append(
                     _(
@@ -236,8 +246,9 @@ def agents_by_email(emails):
 def check_against_database(rows):
     """Managers must exist; an e-mail must not belong to another agent."""
     problems = []
-    file_emails = {row.email for row in rows}
-    wanted = file_emails | {row.manager_email for row in rows if row.manager_email}
+    file_emails = {row.email for row in rows if row.email}
+    file_matricules = {row.external_id.lower() for row in rows}
+    wanted = file_emails | {row.manager_email for row in rows if "@" in row.manager_email}
     known = {
         email: (pk, external_id)
         for email, pk, external_id in agents_by_email(wanted).values_list(
@@ -249,8 +260,15 @@ def check_against_database(rows):
             "external_id", "pk"
         )
     )
+    known_matricules = set(
+        Agent.objects.annotate(matricule_lower=Lower("external_id"))
+        .filter(matricule_lower__in=[row.manager_email for row in rows if row.manager_email])
+        .values_list("matricule_lower", flat=True)
+    )
     for row in rows:
-        owner_pk, owner_matricule = known.get(row.email, (None, None))
+        owner_pk, owner_matricule = (
+            known.get(row.email, (None, None)) if row.email else (None, None)
+        )
         if owner_matricule and owner_matricule != row.external_id:
             problems.append(
                 _(
@@ -267,7 +285,9 @@ def check_against_database(rows):
                 )
                 % {"line": row.line, "email": row.email}
             )
-        if row.manager_email and row.manager_email not in file_emails | known.keys():
+        if row.manager_email and row.manager_email not in (
+            file_emails | known.keys() | file_matricules | known_matricules
+        ):
             problems.append(
                 _(
                     "Line %(line)s: the manager “%(email)s” is neither in the file "
@@ -303,7 +323,7 @@ def resolve_departments(rows, report):
 def import_agents(data: bytes, *, deactivate_missing=False) -> ImportReport:
     """Create or update the agents and departments of an HR directory file."""
     rows = parse_rows(data)
-    report = ImportReport(rows=len(rows))
+    report = ImportReport(rows=len(rows), matricules=[row.external_id for row in rows])
     try:
         with transaction.atomic():
             apply_rows(rows, report, deactivate_missing)
@@ -322,7 +342,7 @@ def apply_rows(rows, report, deactivate_missing):
         for agent in Agent.objects.filter(external_id__in=matricules).select_related("manager")
     }
     # Agents created by hand (no matricule yet) are adopted through their e-mail.
-    matricule_of_email = {row.email: row.external_id for row in rows}
+    matricule_of_email = {row.email: row.external_id for row in rows if row.email}
     for agent in (
         agents_by_email(matricule_of_email.keys())
         .filter(external_id__isnull=True)
@@ -335,7 +355,7 @@ def apply_rows(rows, report, deactivate_missing):
         values = {
             "first_name": row.first_name,
             "last_name": row.last_name,
-            "email": row.email,
+            "email": row.email or None,
             "job_title": row.job_title,
             "arrival_date": row.arrival_date,
             "department_id": departments[(row.direction, row.service or "")].pk,
@@ -349,7 +369,14 @@ def apply_rows(rows, report, deactivate_missing):
             to_create.append(agent)
             by_matricule[row.external_id] = agent
             continue
-        current_manager = agent.manager.email.lower() if agent.manager_id else ""
+        if (
+            "@" not in row.manager_email
+            and agent.manager_id
+            and (agent.manager.external_id or "").lower() == row.manager_email
+        ):
+            current_manager = row.manager_email
+        else:
+            current_manager = (agent.manager.email or "").lower() if agent.manager_id else ""
         if (
             agent.external_id != row.external_id
             or current_manager != row.manager_email
@@ -378,11 +405,14 @@ def apply_rows(rows, report, deactivate_missing):
 
 def set_managers(rows, by_matricule, touched):
     """Second pass, once every agent of the file has a primary key."""
+    references = {row.manager_email for row in rows if row.external_id in touched}
     managers = dict(
-        agents_by_email(
-            {row.manager_email for row in rows if row.external_id in touched}
-        ).values_list("email_lower", "pk")
+        agents_by_email({ref for ref in references if "@" in ref}).values_list("email_lower", "pk")
     )
+    by_reference = Agent.objects.annotate(matricule_lower=Lower("external_id")).filter(
+        matricule_lower__in={ref for ref in references if ref and "@" not in ref}
+    )
+    managers.update(by_reference.values_list("matricule_lower", "pk"))
     changed = []
     for row in rows:
         if row.external_id in touched:

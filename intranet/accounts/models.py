@@ -56,10 +56,10 @@ class AgentManager(BaseUserManager):
     def get_by_natural_key(self, email):
         return self.get(email__iexact=email)
 
-    def create_user(self, email, password=None, **fields):
-        if not email:
-            raise ValueError("An agent needs an e-mail address.")
-        agent = self.model(email=self.normalize_email(email).lower(), **fields)
+    def create_user(self, email=None, password=None, **fields):
+        if not email and not fields.get("external_id"):
+            raise ValueError("An agent needs an e-mail address or an HR matricule.")
+        agent = self.model(email=self.normalize_email(email).lower() or None, **fields)
         agent.set_password(password)
         agent.save(using=self._db)
         return agent
@@ -73,7 +73,8 @@ class AgentManager(BaseUserManager):
 class Agent(AbstractBaseUser, PermissionsMixin):
     """An agent of the city: the user of the intranet."""
 
-    email = models.EmailField(_("e-mail address"), unique=True)
+    # Field agents (roads, parks, schools) may have none: they sign in with their matricule.
+    email = models.EmailField(_("e-mail address"), unique=True, null=True, blank=True)
     first_name = models.CharField(_("first name"), max_length=150, blank=True)
     last_name = models.CharField(_("last name"), max_length=150, blank=True)
     external_id = models.CharField(
@@ -109,6 +110,9 @@ class Agent(AbstractBaseUser, PermissionsMixin):
         help_text=_("Technical staff of the intranet."),
     )
     date_joined = models.DateTimeField(_("date joined"), default=timezone.now)
+    activation_sent_at = models.DateTimeField(
+        _("activation link sent at"), null=True, blank=True, editable=False
+    )
 
     objects = AgentManager()
 
@@ -122,17 +126,102 @@ class Agent(AbstractBaseUser, PermissionsMixin):
         ordering = ["last_name", "first_name"]
         constraints = [
             models.UniqueConstraint(Lower("email"), name="unique_agent_email_ci"),
+            models.CheckConstraint(
+                condition=Q(email__isnull=False) | Q(external_id__isnull=False),
+                name="agent_has_email_or_matricule",
+            ),
+        ]
+        permissions = [
+            (
+                "manage_sign_in",
+                _("Can send activation links and issue access codes to every agent"),
+            )
         ]
 
     def __str__(self):
-        return self.get_full_name() or self.email
+        return self.get_full_name() or self.email or self.external_id or ""
 
     def clean(self):
         super().clean()
-        self.email = self.__class__.objects.normalize_email(self.email).lower()
+        self.email = self.__class__.objects.normalize_email(self.email or "").lower() or None
 
     def get_full_name(self):
         return f"{self.first_name} {self.last_name}".strip()
 
     def get_short_name(self):
-        return self.first_name or self.email
+        return self.first_name or self.email or self.external_id or ""
+
+    @property
+    def sign_in_identifier(self):
+        """What the agent types on the login form: their e-mail, or else their matricule."""
+        return self.email or self.external_id
+
+
+class AccessCodeQuerySet(models.QuerySet):
+    def live(self, now=None):
+        """Codes that may still sign their agent in: not used, not revoked, not expired."""
+        return self.filter(
+            used_at__isnull=True, revoked_at__isnull=True, expires_at__gt=now or timezone.now()
+        )
+
+
+class AccessCode(models.Model):
+    """A personal access code printed for an agent without e-mail: single use, expiring.
+
+    Only a hash is stored: the code is shown once, on the card printed when it is issued.
+    Issuing a new code revokes the agent's previous one.
+    """
+
+    agent = models.ForeignKey(
+        Agent, verbose_name=_("agent"), on_delete=models.CASCADE, related_name="access_codes"
+    )
+    code_hash = models.CharField(max_length=128, editable=False)
+    issued_by = models.ForeignKey(
+        Agent,
+        verbose_name=_("issued by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    issued_at = models.DateTimeField(_("issued at"), default=timezone.now)
+    expires_at = models.DateTimeField(_("expires at"))
+    used_at = models.DateTimeField(_("used at"), null=True, blank=True)
+    revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True)
+    failed_attempts = models.PositiveSmallIntegerField(_("failed attempts"), default=0)
+
+    objects = AccessCodeQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("access code")
+        verbose_name_plural = _("access codes")
+        ordering = ["-issued_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["agent"],
+                condition=Q(used_at__isnull=True, revoked_at__isnull=True),
+                name="one_pending_access_code_per_agent",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.agent} ({self.issued_at:%Y-%m-%d})"
+
+
+class Throttle(models.Model):
+    """How many times something was attempted under a key since the window began.
+
+    Shared by every worker through the database (the cache is per worker): sign-in links
+    asked for an address, kiosk codes typed on one device.
+    """
+
+    key = models.CharField(max_length=200, unique=True)
+    window_start = models.DateTimeField()
+    count = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("throttle")
+        indexes = [models.Index(fields=["window_start"])]
+
+    def __str__(self):
+        return f"{self.key}: {self.count}"

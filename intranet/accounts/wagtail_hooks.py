@@ -4,11 +4,13 @@ screen that anonymises departed agents."""
 from axes.models import AccessAttempt, AccessFailureLog, AccessLog
 from django.contrib import messages
 from django.db import DEFAULT_DB_ALIAS
-from django.db.models import F
+from django.db.models import F, Q, Value
 from django.db.models.deletion import Collector, ProtectedError
+from django.db.models.functions import Concat
 from django.shortcuts import redirect
 from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
 from wagtail.documents import get_document_model
@@ -16,7 +18,13 @@ from wagtail.images import get_image_model
 from wagtail.models import Comment, ModelLogEntry, Page, PageLogEntry, Revision, TaskState
 from wagtail.users.models import UserProfile
 
-from .models import Agent
+from intranet.home.attention import HOOK_NAME as ATTENTION_HOOK
+from intranet.home.attention import AttentionItem
+from intranet.home.chrome import agent_facts
+
+from .access_codes import agents_in_reach, is_sign_in_manager
+from .bulk_actions import SendActivationBulkAction
+from .models import AccessCode, Agent
 from .personal_data import HOOK_NAME, PersonalDataSection
 from .views import AnonymiseAgentView, DepartedAgentsView
 
@@ -156,9 +164,32 @@ def content_data(agent):
 
 @hooks.register(HOOK_NAME)
 def login_data(agent):
-    """Failed logins recorded by the brute-force protection, under the agent's e-mail."""
+    """Failed logins recorded by the brute-force protection (under the agent's e-mail or
+    matricule, as typed), and the access codes issued to them."""
     fields = ("attempt_time", "ip_address", "user_agent", "path_info")
+    typed = Q(username__iexact=agent.email or "\x00") | Q(
+        username__iexact=agent.external_id or "\x00"
+    )
     return [
+        PersonalDataSection(
+            key="access_codes",
+            title=_("Access codes"),
+            purpose=_(
+                "Printed codes let you sign in without e-mail; only a fingerprint of each code "
+                "is kept, with who issued it and when it was used."
+            ),
+            records=list(
+                agent.access_codes.order_by("issued_at", "pk").values(
+                    "issued_at",
+                    "expires_at",
+                    "used_at",
+                    "revoked_at",
+                    issued_by_name=Concat(
+                        "issued_by__first_name", Value(" "), "issued_by__last_name"
+                    ),
+                )
+            ),
+        ),
         PersonalDataSection(
             key="login_attempts",
             title=_("Failed logins"),
@@ -167,17 +198,17 @@ def login_data(agent):
                 "the account is locked for a while from that address."
             ),
             records=[
-                *AccessAttempt.objects.filter(username=agent.email)
+                *AccessAttempt.objects.filter(typed)
                 .order_by("attempt_time")
                 .values(*fields, failures=F("failures_since_start")),
-                *AccessFailureLog.objects.filter(username=agent.email)
+                *AccessFailureLog.objects.filter(typed)
                 .order_by("attempt_time")
                 .values(*fields, "locked_out"),
-                *AccessLog.objects.filter(username=agent.email)
+                *AccessLog.objects.filter(typed)
                 .order_by("attempt_time")
                 .values(*fields, "logout_time"),
             ],
-        )
+        ),
     ]
 
 
@@ -222,3 +253,47 @@ def keep_agents_that_records_protect(request, user):
         )
         return redirect("wagtailusers_users:index")
     return None
+
+
+hooks.register("register_bulk_action", SendActivationBulkAction)
+
+
+class SignInManagerMenuItem(MenuItem):
+    def is_shown(self, request):
+        return is_sign_in_manager(request.user)
+
+
+@hooks.register("register_settings_menu_item")
+def register_agent_access_menu_item():
+    return SignInManagerMenuItem(
+        _("Agents' access"), reverse("agent_access"), icon_name="key", order=610
+    )
+
+
+@hooks.register(ATTENTION_HOOK)
+def agents_who_cannot_sign_in(request):
+    """For managers and HR administrators: the agents in their reach who never signed in
+    and hold no valid access code, with the way to print them one."""
+    user = request.user
+    if not (agent_facts(request)["manages"] or is_sign_in_manager(user)):
+        return []
+    count = (
+        agents_in_reach(user)
+        .filter(last_login__isnull=True)
+        .exclude(pk__in=AccessCode.objects.live().values("agent_id"))
+        .count()
+    )
+    if not count:
+        return []
+    return [
+        AttentionItem(
+            ngettext(
+                "%(count)s agent has never logged in",
+                "%(count)s agents have never logged in",
+                count,
+            )
+            % {"count": count},
+            reverse("agent_access") + "?status=never",
+            _("Send them the activation link, or print them an access code."),
+        )
+    ]

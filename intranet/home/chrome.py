@@ -34,7 +34,8 @@ def agent_facts(request):
     """One query per request: the content version, and what the header offers this agent.
 
     ``dashboard``: the same people as `dashboard_access` (superusers, skills officers,
-    sponsors, managers with a department); ``admin``: Wagtail's admin access permission;
+    sponsors, managers with a department); ``manages``: the agent has reports;
+    ``admin``: Wagtail's admin access permission;
     ``groups``: the agent's group ids and names.
     """
     facts = getattr(request, "_agent_facts", None)
@@ -46,6 +47,7 @@ def agent_facts(request):
         facts = {
             "version": version.values_list("value", flat=True).first() or 0,
             "dashboard": False,
+            "manages": False,
             "admin": False,
             "groups": {},
         }
@@ -91,6 +93,7 @@ def _authenticated_facts(user, version):
         "dashboard": user.is_superuser
         or bool({SKILLS_OFFICERS, SPONSORS} & set(groups.values()))
         or (first["manages"] and first["department_id"] is not None),
+        "manages": bool(first["manages"]),
         "admin": user.is_superuser or any(row["admin_access"] for row in rows),
         "groups": groups,
     }

@@ -46,7 +46,7 @@ INSTALLED_APPS = [
     "wagtail.contrib.settings",
     "wagtail.embeds",
     "wagtail.sites",
-    "wagtail.users",
+    "intranet.accounts.apps.WagtailUsersConfig",
     "wagtail.snippets",
     "wagtail.documents",
     "wagtail.images",
@@ -124,10 +124,69 @@ DATABASES = {
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.Agent"
-# django-axes first: it refuses a locked-out login before any password is checked.
+
+# Signing in (docs/configuration.md, "Signing in"). Every door leads to an agent the HR
+# directory already knows; each can be closed.
+PASSWORD_LOGIN_ENABLED = env_bool("PASSWORD_LOGIN_ENABLED", True)
+ACCESS_CODE_LOGIN_ENABLED = env_bool("ACCESS_CODE_LOGIN_ENABLED", True)
+ACCESS_CODE_DAYS = int(env("ACCESS_CODE_DAYS", "30"))
+ACTIVATION_LINK_DAYS = int(env("ACTIVATION_LINK_DAYS", "14"))
+# "First access" and "forgotten password" links: per address, then per client address.
+SIGN_IN_LINKS_PER_ADDRESS = int(env("SIGN_IN_LINKS_PER_ADDRESS", "3"))
+SIGN_IN_LINKS_PER_CLIENT = int(env("SIGN_IN_LINKS_PER_CLIENT", "20"))
+SIGN_IN_LINKS_PERIOD_MINUTES = int(env("SIGN_IN_LINKS_PERIOD_MINUTES", "60"))
+
+# Kiosk for surveys on shared devices (/borne/): how long an agent may take between their
+# code and their answers, and how many wrong codes one device may type.
+KIOSK_ENABLED = env_bool("KIOSK_ENABLED", True)
+KIOSK_TICKET_MINUTES = int(env("KIOSK_TICKET_MINUTES", "30"))
+KIOSK_IDLE_SECONDS = int(env("KIOSK_IDLE_SECONDS", "120"))  # back to the code screen
+KIOSK_FAILURES_PER_CLIENT = int(env("KIOSK_FAILURES_PER_CLIENT", "20"))
+KIOSK_FAILURES_PERIOD_MINUTES = int(env("KIOSK_FAILURES_PERIOD_MINUTES", "15"))
+
+# OpenID Connect (mozilla-django-oidc): on when a client id is set.
+OIDC_RP_CLIENT_ID = env("OIDC_CLIENT_ID", "")
+OIDC_RP_CLIENT_SECRET = env("OIDC_CLIENT_SECRET", "")
+OIDC_ENABLED = bool(OIDC_RP_CLIENT_ID)
+OIDC_PROVIDER_NAME = env("OIDC_PROVIDER_NAME", "")
+OIDC_DISCOVERY_URL = env("OIDC_DISCOVERY_URL", "")
+OIDC_OP_AUTHORIZATION_ENDPOINT = env("OIDC_AUTHORIZATION_ENDPOINT", "")
+OIDC_OP_TOKEN_ENDPOINT = env("OIDC_TOKEN_ENDPOINT", "")
+OIDC_OP_USER_ENDPOINT = env("OIDC_USERINFO_ENDPOINT", "")
+OIDC_OP_JWKS_ENDPOINT = env("OIDC_JWKS_ENDPOINT", "")
+OIDC_OP_LOGOUT_ENDPOINT = env("OIDC_END_SESSION_ENDPOINT", "")
+OIDC_OP_ISSUER = env("OIDC_ISSUER", "")
+OIDC_RP_SCOPES = env("OIDC_SCOPES", "openid email profile")
+OIDC_RP_SIGN_ALGO = env("OIDC_SIGN_ALGO", "RS256")
+OIDC_AUTH_EXTRA_PARAMS = env_list("OIDC_AUTH_EXTRA_PARAMS", "")  # ProConnect: acr_values=eidas1
+OIDC_EMAIL_CLAIM = env("OIDC_EMAIL_CLAIM", "email")
+OIDC_MATRICULE_CLAIM = env("OIDC_MATRICULE_CLAIM", "")
+OIDC_GROUPS_CLAIM = env("OIDC_GROUPS_CLAIM", "")
+OIDC_ROLE_MAP = env("OIDC_ROLE_MAP", "")
+OIDC_CREATE_AGENTS = env_bool("OIDC_CREATE_AGENTS", False)
+OIDC_TIMEOUT = float(env("OIDC_TIMEOUT", "5"))
+OIDC_CLOCK_SKEW_SECONDS = int(env("OIDC_CLOCK_SKEW_SECONDS", "60"))
+OIDC_USE_PKCE = True
+OIDC_USE_NONCE = True
+OIDC_STORE_ID_TOKEN = True  # the hint that ends the provider's session at logout
+OIDC_TOKEN_USE_BASIC_AUTH = env_bool("OIDC_TOKEN_USE_BASIC_AUTH", False)
+OIDC_AUTHENTICATION_CALLBACK_URL = "oidc_authentication_callback"
+
+# LDAP / Active Directory (django-auth-ldap, the `ldap` extra): on when a server is set.
+LDAP_SERVER_URI = env("LDAP_SERVER_URI", "")
+LDAP_ENABLED = bool(LDAP_SERVER_URI)
+if LDAP_ENABLED:
+    from intranet.accounts.ldap_settings import ldap_settings
+
+    globals().update(ldap_settings(env, env_bool))
+
+# django-axes first: it refuses a locked-out login before any secret is checked.
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    "intranet.accounts.backends.AgentBackend",
+    *(["intranet.accounts.ldap_backend.AgentLDAPBackend"] if LDAP_ENABLED else []),
+    "intranet.accounts.backends.AccessCodeBackend",
+    *(["intranet.accounts.oidc.AgentOIDCBackend"] if OIDC_ENABLED else []),
 ]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -153,6 +212,8 @@ AXES_USERNAME_FORM_FIELD = "username"  # the login form's field, though accounts
 AXES_USERNAME_CALLABLE = "intranet.security.login_username"
 AXES_CLIENT_IP_CALLABLE = "intranet.security.client_ip"
 AXES_LOCKOUT_CALLABLE = "intranet.security.lockout_response"
+# Single sign-on checks no secret here (the provider does): nothing to count or lock.
+AXES_WHITELIST_CALLABLE = "intranet.security.checks_no_secret"
 AXES_DISABLE_ACCESS_LOG = True  # successful logins are not kept: failures are enough
 AXES_ENABLE_ADMIN = False  # no django.contrib.admin: `manage.py axes_reset_username`
 # Proxies in front of the intranet: their X-Forwarded-For gives the client's address.
@@ -235,6 +296,7 @@ WAGTAIL_SITE_NAME = env("SITE_NAME", "Intranet de la Ville")
 WAGTAILADMIN_BASE_URL = env("BASE_URL", "http://127.0.0.1:8000")
 WAGTAILADMIN_LOGIN_URL = "login"
 WAGTAIL_PASSWORD_RESET_ENABLED = False
+WAGTAILUSERS_PASSWORD_REQUIRED = False  # an agent added by hand gets an activation link
 WAGTAIL_GRAVATAR_PROVIDER_URL = None  # agents' e-mail hashes stay here
 WAGTAIL_I18N_ENABLED = False
 WAGTAIL_ALLOW_UNICODE_SLUGS = False

@@ -70,7 +70,7 @@ def page(browser, live_server, demo_site):
 
 def login(page, email, password="intranet-demo"):
     page.goto("/compte/connexion/")
-    page.get_by_label("Adresse e-mail").fill(email)
+    page.get_by_label("Adresse e-mail ou matricule").fill(email)
     page.get_by_label("Mot de passe").fill(password)
     page.get_by_role("button", name="Se connecter").click()
     page.wait_for_load_state()

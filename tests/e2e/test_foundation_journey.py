@@ -17,7 +17,7 @@ def test_login_page_has_no_accessibility_violation(page):
 
 def test_login_errors_are_announced_and_accessible(page):
     page.goto("/compte/connexion/")
-    page.get_by_label("Adresse e-mail").fill("claire.martin@ville-demo.fr")
+    page.get_by_label("Adresse e-mail ou matricule").fill("claire.martin@ville-demo.fr")
     page.get_by_label("Mot de passe").fill("mauvais")
     page.get_by_role("button", name="Se connecter").click()
     expect(page.get_by_role("alert")).to_contain_text("ne correspondent à aucun compte actif")
@@ -28,7 +28,7 @@ def test_agent_logs_in_with_the_keyboard_reaches_home_and_logs_out(page):
     page.goto("/compte/connexion/")
     page.keyboard.press("Tab")
     expect(page.get_by_role("link", name="Aller au contenu principal")).to_be_focused()
-    page.get_by_label("Adresse e-mail").fill("claire.martin@ville-demo.fr")
+    page.get_by_label("Adresse e-mail ou matricule").fill("claire.martin@ville-demo.fr")
     page.get_by_label("Mot de passe").fill("intranet-demo")
     page.get_by_label("Mot de passe").press("Enter")
 
@@ -58,7 +58,7 @@ def test_password_reset_pages_have_no_accessibility_violation(page):
     page.goto("/compte/connexion/")
     page.get_by_role("link", name="Mot de passe oublié ?").click()
     assert_accessible(page)
-    page.get_by_label("Adresse e-mail").fill("claire.martin@ville-demo.fr")
+    page.get_by_label("Adresse e-mail professionnelle").fill("claire.martin@ville-demo.fr")
     page.get_by_role("button", name="Envoyer le lien").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Consultez votre messagerie")
     assert_accessible(page)

@@ -43,7 +43,7 @@ def test_agent_answers_from_the_emailed_link(page, live_server):
 
     page.goto(link)
     expect(page).to_have_url(re.compile(r"/compte/connexion/"))
-    page.get_by_label("Adresse e-mail").fill(claire.email)
+    page.get_by_label("Adresse e-mail ou matricule").fill(claire.email)
     page.get_by_label("Mot de passe").fill("intranet-demo")
     page.get_by_role("button", name="Se connecter").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Retour sur les réunions hybrides")

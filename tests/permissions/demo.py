@@ -97,14 +97,18 @@ def build():
         role: Agent.objects.get(email=demo_email(local)) for role, local in ROLE_LOGINS.items()
     }
     users["anonymous"] = None
-    plain = Agent.objects.filter(
-        is_active=True,
-        is_superuser=False,
-        groups=None,
-        led_experiments=None,
-        sponsored_experiments=None,
-        experiments=None,
-    ).order_by("email")
+    plain = (
+        Agent.objects.filter(
+            is_active=True,
+            is_superuser=False,
+            groups=None,
+            led_experiments=None,
+            sponsored_experiments=None,
+            experiments=None,
+        )
+        .exclude(email__isnull=True)  # field agents sort first on SQLite, last on PostgreSQL
+        .order_by("email")
+    )
     users["agent"] = plain.filter(reports=None).first()
     # Managers see their department's experiments: this one's department has none.
     manager = (

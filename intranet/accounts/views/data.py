@@ -12,14 +12,14 @@ from django.views.generic import TemplateView
 from wagtail.admin import messages
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 
-from .anonymisation import (
+from ..anonymisation import (
     ANONYMOUS_DOMAIN,
     AnonymisationRefused,
     anonymise_agent,
     refusal_reason,
 )
-from .models import Agent
-from .personal_data import personal_data_json, personal_data_sections
+from ..models import Agent
+from ..personal_data import personal_data_json, personal_data_sections
 
 
 @never_cache

@@ -1,10 +1,16 @@
 from pathlib import Path
 
+from django.conf import settings
 from django.core.management.base import BaseCommand
+from django.db import transaction
+from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from intranet.accounts.commands import read_file, refusal
 from intranet.accounts.importers import AgentImportError, import_agents
+from intranet.accounts.models import Agent
+from intranet.accounts.notifications import queue_activation_links
 
 
 class Command(BaseCommand):
@@ -17,10 +23,22 @@ class Command(BaseCommand):
             action="store_true",
             help="Deactivate the agents with a matricule that are absent from the file.",
         )
+        parser.add_argument(
+            "--send-activation",
+            action="store_true",
+            help=(
+                "E-mail the link to choose a password to the agents of the file who never "
+                "chose one (new agents, and those who have not activated their account yet)."
+            ),
+        )
 
-    def handle(self, *args, file, deactivate_missing, **options):
+    def handle(self, *args, file, deactivate_missing, send_activation, **options):
         try:
-            report = import_agents(read_file(file), deactivate_missing=deactivate_missing)
+            with transaction.atomic():
+                report = import_agents(read_file(file), deactivate_missing=deactivate_missing)
+                in_file = Agent.objects.filter(external_id__in=report.matricules)
+                sent = queue_activation_links(in_file) if send_activation else 0
+                without_email = in_file.filter(is_active=True, email__isnull=True).count()
         except AgentImportError as error:
             raise refusal(error.problems) from error
 
@@ -44,4 +62,28 @@ class Command(BaseCommand):
                 % {"count": len(report.absent), "verb": verb}
             )
             for agent in report.absent:
-                self.stdout.write(f"  {agent.external_id} {agent.get_full_name()} <{agent.email}>")
+                email = f" <{agent.email}>" if agent.email else ""
+                self.stdout.write(f"  {agent.external_id} {agent.get_full_name()}{email}")
+        if send_activation:
+            self.stdout.write(
+                ngettext(
+                    "%(count)s activation e-mail queued.",
+                    "%(count)s activation e-mails queued.",
+                    sent,
+                )
+                % {"count": sent}
+            )
+        if without_email:
+            self.stdout.write(
+                ngettext(
+                    "%(count)s agent of the file has no e-mail address: print their access "
+                    "code from %(url)s.",
+                    "%(count)s agents of the file have no e-mail address: print their access "
+                    "codes from %(url)s.",
+                    without_email,
+                )
+                % {
+                    "count": without_email,
+                    "url": settings.WAGTAILADMIN_BASE_URL.rstrip("/") + reverse("agent_access"),
+                }
+            )

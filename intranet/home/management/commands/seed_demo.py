@@ -4,7 +4,7 @@ from django.db import transaction
 from django.test.utils import override_settings
 from django.utils.module_loading import import_string
 
-from intranet.accounts.demo import DEMO_LOGINS, DEMO_PASSWORD, demo_email
+from intranet.accounts.demo import DEMO_FIELD_AGENT, DEMO_LOGINS, DEMO_PASSWORD, demo_email
 
 
 class Command(BaseCommand):
@@ -24,3 +24,11 @@ class Command(BaseCommand):
             self.stdout.write(
                 f"  {demo_email(local):40} {DEMO_PASSWORD}  {first} {last}, {title} ({role})"
             )
+        matricule, first, last, *_rest, title = DEMO_FIELD_AGENT
+        self.stdout.write(
+            f"  {matricule:40} {DEMO_PASSWORD}  {first} {last}, {title} (agent without e-mail)"
+        )
+        self.stdout.write(
+            "  Every other agent of the demo directory: their e-mail address or matricule, "
+            f"and {DEMO_PASSWORD}."
+        )
