@@ -9,26 +9,17 @@ answers, the form carries a signed, short-lived ticket: no session is opened.
 
 import hashlib
 import hmac
-import secrets
 
 from django.conf import settings
 from django.core import signing
 from django.db import IntegrityError, transaction
 
+# Answer codes read like access codes: 8 letters and digits nobody mistakes for others.
+from intranet.accounts.access_codes import LENGTH, new_code, normalise
+
 from .models import Invitation
 
-ALPHABET = "ACDEFGHJKMNPQRTUVWXY234679"  # no 0/O, 1/I/L, 5/S, 8/B
-LENGTH = 8
 TICKET_SALT = "surveys.kiosk.ticket"
-
-
-def new_code():
-    raw = "".join(secrets.choice(ALPHABET) for _ in range(LENGTH))
-    return f"{raw[:4]}-{raw[4:]}"
-
-
-def normalise(code):
-    return "".join(character for character in (code or "").upper() if character.isalnum())
 
 
 def code_digest(code):

@@ -86,7 +86,7 @@ class AccessCodeLoginForm(forms.Form):
 
 
 class SignInLinkForm(forms.Form):
-    """ "First access" and "forgotten password": the address to send the link to."""
+    """The address to send the "first access" or "forgotten password" link to."""
 
     email = forms.EmailField(
         label=_("Professional e-mail address"),

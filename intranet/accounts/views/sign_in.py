@@ -97,7 +97,7 @@ def password_links_only(view):
 
 @method_decorator([login_not_required, never_cache, password_links_only], name="dispatch")
 class SignInLinkView(FormView):
-    """ "First access" or "forgotten password": the same answer whoever asks.
+    """The "first access" and "forgotten password" pages: the same answer whoever asks.
 
     The link is sent by a background task that looks the address up; this page only counts
     the request (per address, silently; per client address, openly) and queues the task.
