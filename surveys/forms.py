@@ -85,7 +85,7 @@ class CloseSurveyForm(forms.Form):
 class KioskCodeForm(forms.Form):
     code = forms.CharField(
         label=_("Your answer code"),
-        max_length=20,
+        max_length=300,
         help_text=_("8 letters and digits, printed on your invitation (for example ACDE-2467)."),
         widget=forms.TextInput(
             attrs={
@@ -96,6 +96,14 @@ class KioskCodeForm(forms.Form):
             }
         ),
     )
+
+    def clean_code(self):
+        """A code typed, or the whole address of the QR code read by a USB scanner (which
+        types it into the field): ``…/borne/#code=ACDE-2467``."""
+        value = self.cleaned_data["code"].strip()
+        if "code=" in value:
+            value = value.split("code=", 1)[1].split("&", 1)[0]
+        return value[:20]
 
 
 class InvitationSheetsForm(forms.Form):

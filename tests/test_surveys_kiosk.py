@@ -210,6 +210,12 @@ def test_invalid_answers_keep_the_ticket_and_record_nothing(client, survey):
     assert not Response.objects.exists()
 
 
+def test_a_usb_scanner_typing_the_qr_code_address_gets_the_form(client, survey):
+    [code, *_] = codes_of(print_sheets(client, survey))
+    response = type_code(client, f"http://testserver/borne/#code={code}")
+    assert 'name="ticket"' in response.content.decode()
+
+
 def test_an_unknown_code_is_refused_and_counted(client, survey):
     response = type_code(client, "ACDE-2467")
     assert "Ce code est inconnu" in response.content.decode()
