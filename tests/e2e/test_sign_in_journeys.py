@@ -8,6 +8,7 @@ from django.core.management import call_command
 from playwright.sync_api import expect
 
 from intranet.accounts.models import Agent
+from surveys.kiosk import issue_answer_codes
 from surveys.models import Invitation, Response, Survey
 
 from ..smtp_sink import smtp_sink  # noqa: F401
@@ -21,11 +22,21 @@ TABLET = {"width": 768, "height": 1024}
 CODE = re.compile(r"\b[A-Z0-9]{4}-[A-Z0-9]{4}\b")
 
 
-def new_page(browser, live_server, viewport):
-    context = browser.new_context(base_url=live_server.url, locale="fr-FR", viewport=viewport)
-    page = context.new_page()
-    page.set_default_timeout(10_000)
-    return page
+@pytest.fixture
+def new_page(browser, live_server):
+    """new_page(viewport) → a page of another device (its own cookies), closed after the test."""
+    contexts = []
+
+    def open_page(viewport):
+        context = browser.new_context(base_url=live_server.url, locale="fr-FR", viewport=viewport)
+        contexts.append(context)
+        page = context.new_page()
+        page.set_default_timeout(10_000)
+        return page
+
+    yield open_page
+    for context in contexts:
+        context.close()
 
 
 def answer_every_choice_question(page):
@@ -74,7 +85,7 @@ def test_the_first_access_request_page_is_accessible(page):
 
 
 def test_a_field_agent_signs_in_on_a_phone_with_a_printed_code_and_answers_a_survey(
-    page, browser, live_server
+    page, new_page
 ):
     karim = Agent.objects.get(external_id="009001")
     survey = Survey.objects.filter(invitations__agent=karim, closed_at__isnull=True).first()
@@ -92,7 +103,7 @@ def test_a_field_agent_signs_in_on_a_phone_with_a_printed_code_and_answers_a_sur
     [code] = CODE.findall(page.locator(".card__code").inner_text())
 
     # Karim, on his phone.
-    phone = new_page(browser, live_server, PHONE)
+    phone = new_page(PHONE)
     phone.goto("/compte/connexion/")
     phone.get_by_role("link", name=re.compile("Se connecter avec un code")).click()
     assert_accessible(phone)
@@ -113,7 +124,7 @@ def test_a_field_agent_signs_in_on_a_phone_with_a_printed_code_and_answers_a_sur
     assert Invitation.objects.get(survey=survey, agent=karim).answered
 
 
-def test_two_agents_answer_in_a_row_on_the_depot_kiosk(page, browser, live_server):
+def test_two_agents_answer_in_a_row_on_the_depot_kiosk(page, new_page):
     cleaning = Agent.objects.get(external_id="009001").department
     survey = Survey.objects.filter(invitations__agent__department=cleaning).first()
     before = Response.objects.filter(survey=survey).count()
@@ -127,7 +138,7 @@ def test_two_agents_answer_in_a_row_on_the_depot_kiosk(page, browser, live_serve
     codes = CODE.findall(page.locator(".cards").inner_text())
     assert len(codes) >= 2
 
-    kiosk = new_page(browser, live_server, TABLET)
+    kiosk = new_page(TABLET)
     for code in codes[:2]:
         kiosk.goto("/borne/")
         expect(kiosk.get_by_role("heading", level=1)).to_have_text("Répondre à un questionnaire")
@@ -149,15 +160,13 @@ def test_two_agents_answer_in_a_row_on_the_depot_kiosk(page, browser, live_serve
     )
 
 
-def test_the_kiosk_returns_to_the_code_screen_when_left_idle(page, browser, live_server, settings):
+def test_the_kiosk_returns_to_the_code_screen_when_left_idle(page, new_page, settings):
     settings.KIOSK_IDLE_SECONDS = 2
     cleaning = Agent.objects.get(external_id="009001").department
     survey = Survey.objects.filter(invitations__agent__department=cleaning).first()
-    from surveys.kiosk import issue_answer_codes
-
     invitation = Invitation.objects.filter(survey=survey, answered=False).first()
     [(_, code)] = issue_answer_codes([invitation])
-    kiosk = new_page(browser, live_server, TABLET)
+    kiosk = new_page(TABLET)
     kiosk.goto(f"/borne/#code={code}")
     expect(kiosk.get_by_label("Votre code de réponse")).to_have_value(code)
     kiosk.get_by_role("button", name="Continuer").click()
