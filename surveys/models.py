@@ -201,7 +201,12 @@ class Invitation(models.Model):
     answered_at = models.DateTimeField(_("answered at"), null=True, blank=True)
     # How the agent answered, counted per channel for the owner; never on the response.
     answered_via = models.CharField(
-        _("answered via"), max_length=20, choices=Channel.choices, blank=True
+        _("answered via"),
+        max_length=20,
+        choices=Channel.choices,
+        blank=True,
+        default="",
+        db_default="",  # rows inserted in SQL (the benchmark's generator) get it too
     )
     # A printed invitation's code, for the kiosk: its keyed hash (the code is printed once).
     answer_code_digest = models.CharField(

@@ -167,9 +167,9 @@ def login_data(agent):
     """Failed logins recorded by the brute-force protection (under the agent's e-mail or
     matricule, as typed), and the access codes issued to them."""
     fields = ("attempt_time", "ip_address", "user_agent", "path_info")
-    typed = Q(username__iexact=agent.email or "\x00") | Q(
-        username__iexact=agent.external_id or "\x00"
-    )
+    typed = Q(pk__in=[])  # what was typed: the e-mail address or the matricule, either case
+    for identifier in filter(None, (agent.email, agent.external_id)):
+        typed |= Q(username__iexact=identifier)
     return [
         PersonalDataSection(
             key="access_codes",
