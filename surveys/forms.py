@@ -2,6 +2,7 @@ from django import forms
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from intranet.accounts.access_codes import CODE_INPUT_ATTRS
 from intranet.accounts.models import Department
 
 from .models import Question
@@ -87,14 +88,7 @@ class KioskCodeForm(forms.Form):
         label=_("Your answer code"),
         max_length=300,
         help_text=_("8 letters and digits, printed on your invitation (for example ACDE-2467)."),
-        widget=forms.TextInput(
-            attrs={
-                "autocomplete": "off",
-                "autocapitalize": "characters",
-                "spellcheck": "false",
-                "inputmode": "text",
-            }
-        ),
+        widget=forms.TextInput(attrs={"autocomplete": "off", **CODE_INPUT_ATTRS}),
     )
 
     def clean_code(self):

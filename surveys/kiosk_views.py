@@ -1,6 +1,7 @@
 """The kiosk (a shared tablet in a depot) and the printed invitation sheets."""
 
 from datetime import timedelta
+from functools import wraps
 
 from django.conf import settings
 from django.contrib.auth.decorators import login_not_required
@@ -29,13 +30,12 @@ def kiosk_only(view):
     @login_not_required
     @never_cache
     @require_http_methods(["GET", "POST"])
+    @wraps(view)
     def wrapped(request, *args, **kwargs):
         if not settings.KIOSK_ENABLED:
             raise Http404
         return view(request, *args, **kwargs)
 
-    wrapped.__name__ = view.__name__
-    wrapped.__doc__ = view.__doc__
     return wrapped
 
 

@@ -24,6 +24,8 @@ MAX_FAILED_ATTEMPTS = 10
 # HR administrators hold it (the group of migration 0005), superusers implicitly.
 SIGN_IN_PERMISSION = "accounts.manage_sign_in"
 HR_ADMINISTRATORS = "Administrateurs RH"
+# The form field of a printed code: typed as read, no autocorrection.
+CODE_INPUT_ATTRS = {"autocapitalize": "characters", "spellcheck": "false"}
 
 
 @dataclass(frozen=True)
@@ -114,6 +116,17 @@ def agents_in_reach(user):
             is_staff=False,
         )
     return agents.none()
+
+
+def manages_access_by_facts(user, facts):
+    """``can_manage_access`` read from the agent's facts of the request (roles, has reports:
+    intranet.home.chrome.agent_facts), for the header and the home page: no query of its own.
+    The page itself checks the permission."""
+    return user.is_authenticated and (
+        user.is_superuser
+        or HR_ADMINISTRATORS in facts["groups"].values()
+        or (facts["manages"] and user.department_id is not None)
+    )
 
 
 def can_manage_access(user):

@@ -4,6 +4,7 @@ from django.contrib.auth import authenticate
 from django.contrib.auth import forms as auth_forms
 from django.utils.translation import gettext_lazy as _
 
+from .access_codes import CODE_INPUT_ATTRS
 from .models import Department
 
 
@@ -55,13 +56,7 @@ class AccessCodeLoginForm(forms.Form):
         label=_("Access code"),
         max_length=20,
         help_text=_("8 letters and digits, as printed (for example ACDE-2467)."),
-        widget=forms.TextInput(
-            attrs={
-                "autocomplete": "one-time-code",
-                "autocapitalize": "characters",
-                "spellcheck": "false",
-            }
-        ),
+        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", **CODE_INPUT_ATTRS}),
     )
 
     error_messages = {

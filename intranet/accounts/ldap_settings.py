@@ -16,6 +16,8 @@ def ldap_settings(env, env_bool):
         ) from error
 
     login_attribute = env("LDAP_LOGIN_ATTRIBUTE", "uid")
+    matricule_attribute = env("LDAP_MATRICULE_ATTRIBUTE", "employeeNumber")
+    email_attribute = env("LDAP_EMAIL_ATTRIBUTE", "mail")
     timeout = float(env("LDAP_TIMEOUT", "3"))
     options = {
         ldap.OPT_NETWORK_TIMEOUT: timeout,
@@ -36,12 +38,9 @@ def ldap_settings(env, env_bool):
         "AUTH_LDAP_ALWAYS_UPDATE_USER": False,  # the HR directory, not LDAP, owns the agents
         "AUTH_LDAP_USER_ATTR_MAP": {},
         # Only what matching needs (Active Directory entries also hold photos and groups).
-        "AUTH_LDAP_USER_ATTRLIST": [
-            env("LDAP_MATRICULE_ATTRIBUTE", "employeeNumber"),
-            env("LDAP_EMAIL_ATTRIBUTE", "mail"),
-        ],
-        "LDAP_MATRICULE_ATTRIBUTE": env("LDAP_MATRICULE_ATTRIBUTE", "employeeNumber"),
-        "LDAP_EMAIL_ATTRIBUTE": env("LDAP_EMAIL_ATTRIBUTE", "mail"),
+        "AUTH_LDAP_USER_ATTRLIST": [matricule_attribute, email_attribute],
+        "LDAP_MATRICULE_ATTRIBUTE": matricule_attribute,
+        "LDAP_EMAIL_ATTRIBUTE": email_attribute,
     }
     if env("LDAP_USER_DN_TEMPLATE"):
         values["AUTH_LDAP_USER_DN_TEMPLATE"] = env("LDAP_USER_DN_TEMPLATE")
