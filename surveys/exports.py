@@ -1,16 +1,15 @@
 """Survey results as CSV and XLSX: one row per response, one column per question."""
 
-import csv
-import io
-
 from django.utils.translation import gettext as _
-from openpyxl import Workbook
-
-from intranet.spreadsheets import neutralised
 
 
 def export_rows(survey):
-    """Header then one row per response; anonymous surveys carry no identity nor department."""
+    """Header then one row per response; anonymous surveys carry no identity nor department.
+
+    An anonymous survey's rows are sorted by their content: in any other order (the storage
+    order, the ids) they would follow the order of arrival, which the access logs and the
+    invitations could tie to agents.
+    """
     questions = list(survey.questions.all())
     header = [] if survey.anonymous else [_("Agent"), _("E-mail"), _("Direction"), _("Date")]
     header += [question.label for question in questions]
@@ -37,21 +36,13 @@ def export_rows(survey):
             values = by_question.get(question.pk, [])
             row.append(values[0] if len(values) == 1 else " ; ".join(map(str, values)) or "")
         rows.append(row)
+    if survey.anonymous:
+        rows[1:] = sorted(rows[1:], key=lambda row: [content_key(cell) for cell in row])
     return rows
 
 
-def to_csv(rows):
-    buffer = io.StringIO()
-    buffer.write("\ufeff")  # Excel opens UTF-8 correctly only with a BOM
-    csv.writer(buffer, delimiter=";").writerows(neutralised(rows))
-    return buffer.getvalue().encode("utf-8")
-
-
-def to_xlsx(rows):
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(title=_("Responses"))
-    for row in neutralised(rows):
-        sheet.append(row)
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+def content_key(cell):
+    """Numbers before texts, each in their own order: rows compare on what they say."""
+    if isinstance(cell, int):
+        return (0, cell, "")
+    return (1, 0, str(cell).casefold())

@@ -15,7 +15,7 @@ from django.views.decorators.http import require_http_methods
 
 from intranet.accounts import throttling
 from intranet.accounts.cards import card_url, qr_svg
-from intranet.security import client_ip
+from intranet.core.security import client_ip
 
 from . import services
 from .forms import AnswerForm, InvitationSheetsForm, KioskCodeForm

@@ -12,7 +12,12 @@ from modelcluster.fields import ParentalKey, ParentalManyToManyField
 from modelcluster.models import ClusterableModel
 from wagtail.models import Orderable
 
+from intranet.core.text import SingleLineTitle
+
 DEFAULT_MIN_GROUP_SIZE = 5
+# An anonymous survey never hides groups of fewer than this: a smaller k would let a reader
+# of the results single out one or two colleagues (docs/privacy.md).
+ANONYMOUS_MIN_GROUP_SIZE = 5
 
 
 class SurveyQuerySet(models.QuerySet):
@@ -24,7 +29,7 @@ class SurveyQuerySet(models.QuerySet):
         return self.filter(closes_at__lte=now or timezone.now(), closed_at__isnull=True)
 
 
-class Survey(ClusterableModel):
+class Survey(SingleLineTitle, ClusterableModel):
     """A questionnaire sent to a list of agents, a department or everyone."""
 
     class Audience(models.TextChoices):
@@ -54,7 +59,10 @@ class Survey(ClusterableModel):
         _("minimum group size"),
         default=DEFAULT_MIN_GROUP_SIZE,
         validators=[MinValueValidator(1), MaxValueValidator(100)],
-        help_text=_("Results of a group with fewer answers are never shown."),
+        help_text=_(
+            "Results of a group with fewer answers are never shown (at least 5 for an "
+            "anonymous survey)."
+        ),
     )
     audience = models.CharField(
         _("audience"), max_length=20, choices=Audience.choices, default=Audience.AGENTS
@@ -93,6 +101,10 @@ class Survey(ClusterableModel):
             models.CheckConstraint(
                 condition=Q(closes_at__gt=models.F("opens_at")), name="survey_closes_after_opening"
             ),
+            models.CheckConstraint(
+                condition=Q(anonymous=False) | Q(min_group_size__gte=ANONYMOUS_MIN_GROUP_SIZE),
+                name="anonymous_survey_min_group_size",
+            ),
         ]
 
     def __str__(self):
@@ -104,6 +116,15 @@ class Survey(ClusterableModel):
             raise ValidationError({"closes_at": _("The survey must close after it opens.")})
         if self.audience == self.Audience.DEPARTMENT and not self.audience_department_id:
             raise ValidationError({"audience_department": _("Choose the department to invite.")})
+        if self.anonymous and (self.min_group_size or 0) < ANONYMOUS_MIN_GROUP_SIZE:
+            raise ValidationError(
+                {
+                    "min_group_size": _(
+                        "An anonymous survey hides groups of fewer than %(k)s answers at least."
+                    )
+                    % {"k": ANONYMOUS_MIN_GROUP_SIZE}
+                }
+            )
 
     def is_open(self, now=None):
         now = now or timezone.now()
@@ -115,6 +136,13 @@ class Survey(ClusterableModel):
     def invited_count(self):
         """Agents invited, including those whose invitation the retention purge deleted."""
         return self.purged_invitations + self.invitations.count()
+
+    @property
+    def results_published(self):
+        """Whether its answers may be shown: a named survey's at once; an anonymous survey's
+        once it is closed, when no new answer can make a difference between two readings
+        (docs/privacy.md)."""
+        return not self.anonymous or self.closed_at is not None
 
     @property
     def is_closed(self):

@@ -7,11 +7,13 @@ from django.urls import reverse
 from django.utils import translation
 from django_tasks import task
 
+from intranet.core.text import render_subject
+
 
 def personal_link(invitation):
     """The link of the e-mail; ``via`` counts the answers that came through it."""
     return settings.WAGTAILADMIN_BASE_URL.rstrip("/") + (
-        reverse("surveys:answer", args=[invitation.token]) + "?via=email"
+        reverse("surveys:answer_link", args=[invitation.token]) + "?via=email"
     )
 
 
@@ -35,6 +37,6 @@ def send_invitation_email(invitation_id, reminder=False):
         "site_name": settings.WAGTAIL_SITE_NAME,
     }
     with translation.override(settings.LANGUAGE_CODE):
-        subject = render_to_string("surveys/email/invitation_subject.txt", context).strip()
+        subject = render_subject("surveys/email/invitation_subject.txt", context)
         body = render_to_string("surveys/email/invitation.txt", context)
     send_mail(subject, body, None, [invitation.agent.email])

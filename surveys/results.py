@@ -1,7 +1,10 @@
 """The results of a survey, computed in a constant number of SQL queries.
 
 Every figure of a group (the survey, a question, a direction) under the survey's minimum
-group size *k* is withheld: the templates show "not enough answers" instead.
+group size *k* is withheld, and so are enough other figures that no withheld one can be
+derived by subtraction: the templates show "not enough answers" instead. An anonymous
+survey's answers are published once it is closed (docs/privacy.md): until then only the
+participation shows.
 """
 
 from collections import defaultdict
@@ -50,6 +53,8 @@ class SurveyResults:
     questions: list
     directions: list
     recommendation_questions: list
+    # False while an anonymous survey is open: only the participation is shown.
+    published: bool = True
 
 
 def bars(counts, labels, total):
@@ -86,6 +91,19 @@ def compute_results(survey, questions):
     k = survey.min_group_size
     responses = Response.objects.filter(survey=survey).count()
     invited = survey.invited_count()
+    recommendation_questions = [q for q in questions if q.kind == Question.Kind.RECOMMENDATION]
+    if not survey.results_published:
+        # Two readings while answers still arrive would differ by the newest answers alone.
+        return SurveyResults(
+            survey=survey,
+            invited=invited,
+            responses=responses,
+            enough=False,
+            questions=[QuestionResult(n, q, 0, False) for n, q in enumerate(questions, 1)],
+            directions=[],
+            recommendation_questions=recommendation_questions,
+            published=False,
+        )
     # Through the survey's questions, not its responses: the (question, value) index serves
     # every query below instead of a join over the whole answers table.
     answers = Answer.objects.filter(question__in=[question.pk for question in questions])
@@ -125,10 +143,11 @@ def compute_results(survey, questions):
     }
     texts = defaultdict(list)
     if responses >= k:
-        for question_id, text in (
-            answers.exclude(text="").order_by("pk").values_list("question_id", "text")
-        ):
+        # In the texts' own order, never the answers' order of arrival.
+        for question_id, text in answers.exclude(text="").values_list("question_id", "text"):
             texts[question_id].append(text)
+        for question_texts in texts.values():
+            question_texts.sort(key=content_order)
 
     results = []
     for number, question in enumerate(questions, start=1):
@@ -145,7 +164,6 @@ def compute_results(survey, questions):
             result.texts = texts.get(question.pk, [])
         results.append(result)
 
-    recommendation_questions = [q for q in questions if q.kind == Question.Kind.RECOMMENDATION]
     return SurveyResults(
         survey=survey,
         invited=invited,
@@ -159,8 +177,19 @@ def compute_results(survey, questions):
     )
 
 
+def content_order(text):
+    """A sort key that depends on the text alone (case and accents aside)."""
+    return (text.casefold(), text)
+
+
 def direction_breakdown(survey, answers, recommendation_questions):
-    """Responses and recommendation scores per direction, small groups withheld."""
+    """Responses and recommendation scores per direction, small groups withheld.
+
+    Each column is suppressed on its own: the answers column by the directions' response
+    counts, each question's column by its answer counts, starting from the directions the
+    answers column hides, so that neither a withheld cell nor a sum of withheld cells under
+    k can be read as the question's total minus the cells shown.
+    """
     k = survey.min_group_size
     counts = {
         row["name"] or "": row["n"]
@@ -178,6 +207,15 @@ def direction_breakdown(survey, answers, recommendation_questions):
         ):
             name, question_id = row.pop("name") or "", row.pop("question_id")
             per_direction[name][question_id] = Recommendation(min_group_size=k, **row)
+    for question in recommendation_questions:
+        answered = {
+            name: per_direction[name][question.pk].answers
+            if question.pk in per_direction[name]
+            else 0
+            for name in counts
+        }
+        for name in hide_small_groups(answered, k, hidden=hidden):
+            per_direction[name].pop(question.pk, None)
     return [
         DirectionResult(
             name=name,

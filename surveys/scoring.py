@@ -16,6 +16,8 @@ from .models import DEFAULT_MIN_GROUP_SIZE, AnswerTally, Question
 PROMOTER = Q(value__gte=9)
 DETRACTOR = Q(value__lte=6)
 PASSIVE = Q(value__in=[7, 8])
+# From this many answers a published count is exact; below, rounded down to a multiple of k.
+PUBLISHED_EXACT_FROM = 50
 
 
 @dataclass(frozen=True)
@@ -46,6 +48,11 @@ class Recommendation:
         if score is None:
             return None
         return int(score + 0.5) if score >= 0 else -int(-score + 0.5)
+
+    @property
+    def published_answers(self):
+        """The answer count as pages read by everyone show it (see published_count)."""
+        return published_count(self.answers, self.min_group_size)
 
     @property
     def visible_score(self):
@@ -92,10 +99,12 @@ def recommendation_of_questions(question_ids, min_group_size=DEFAULT_MIN_GROUP_S
 
 
 def recommendation_of_page(page):
-    """Every recommendation question whose subject is this page, across surveys.
+    """The published recommendation of a page: its recommendation questions, across surveys.
 
-    The strictest minimum group size of the surveys involved applies, including those of
-    questions nobody answered yet.
+    Shown to every agent, so it changes only in steps (docs/privacy.md): a question counts
+    once its survey is closed and only with at least its survey's k answers; reading the
+    page before and after a colleague answers tells nothing. The strictest minimum group
+    size of the surveys involved applies, including those of questions nobody answered.
     """
     questions = dict(
         Question.objects.filter(subject_id=page.pk, kind=Question.Kind.RECOMMENDATION).values_list(
@@ -104,7 +113,31 @@ def recommendation_of_page(page):
     )
     if not questions:
         return Recommendation()
-    return recommendation_of_questions(list(questions), min_group_size=max(questions.values()))
+    published = (
+        tallies_of(
+            Question.objects.filter(
+                pk__in=list(questions), survey__closed_at__isnull=False
+            ).values("pk")
+        )
+        .values("question_id")
+        .annotate(**tallied_counts())
+        .order_by()
+    )
+    totals = dict.fromkeys(("promoters", "passives", "detractors"), 0)
+    for row in published:
+        counts = Recommendation(min_group_size=questions[row.pop("question_id")], **row)
+        if counts.enough_answers:
+            for name in totals:
+                totals[name] += getattr(counts, name)
+    return Recommendation(min_group_size=max(questions.values()), **totals)
+
+
+def published_count(count, k):
+    """An answer count as a page everyone reads shows it: exact from PUBLISHED_EXACT_FROM,
+    below that rounded down to a multiple of k, so that a single new answer never shows."""
+    if count >= PUBLISHED_EXACT_FROM:
+        return count
+    return count - count % max(k, 1)
 
 
 def recommendations_by_question(survey):
@@ -117,13 +150,20 @@ def recommendations_by_question(survey):
     }
 
 
-def hide_small_groups(counts, k):
-    """Names of the groups to hide: those under k answers, plus, when exactly one group is
-    hidden, the next smallest one, so the hidden one cannot be derived from the total.
+def hide_small_groups(counts, k, hidden=()):
+    """Names of the groups to hide so that nothing under k can be derived from what is shown.
+
+    What is shown: every other group and the total. From them a reader derives exactly one
+    more figure, the sum of the hidden groups (the total minus the groups shown); no single
+    hidden group when two or more are hidden. So: hide the groups under k (and ``hidden``),
+    then, while the hidden groups add up to fewer than k answers (but more than none), hide
+    the smallest group still shown too. A hidden sum of k or more is a group of k or more.
     """
-    hidden = {name for name, count in counts.items() if count < k}
-    if len(hidden) == 1:
-        visible = sorted((count, name) for name, count in counts.items() if name not in hidden)
-        if visible:
-            hidden.add(visible[0][1])
+    hidden = set(hidden) | {name for name, count in counts.items() if count < k}
+    while 0 < sum(counts[name] for name in hidden) < k:
+        shown = sorted((count, str(name), name) for name, count in counts.items() if count)
+        shown = [name for _count, _key, name in shown if name not in hidden]
+        if not shown:
+            break
+        hidden.add(shown[0])
     return hidden

@@ -17,14 +17,21 @@ class AlreadyAnswered(Exception):
 
 def audience_agents(survey):
     """The active agents the survey's audience designates."""
-    agents = Agent.objects.filter(is_active=True)
-    if survey.audience == Survey.Audience.EVERYONE:
-        return agents
-    if survey.audience == Survey.Audience.DEPARTMENT:
-        if survey.audience_department is None:
-            return agents.none()
-        return agents.filter(department__in=survey.audience_department.with_descendants())
-    return agents.filter(pk__in=survey.audience_agents.values("pk"))
+    return designated_agents(
+        survey.audience, survey.audience_department, survey.audience_agents.values("pk")
+    ).filter(is_active=True)
+
+
+def designated_agents(audience, department, agents):
+    """Every agent (active or not) an audience designates: everyone, a department with its
+    services, or the chosen ``agents`` (agents or their ids)."""
+    if audience == Survey.Audience.EVERYONE:
+        return Agent.objects.all()
+    if audience == Survey.Audience.DEPARTMENT:
+        if department is None:
+            return Agent.objects.none()
+        return Agent.objects.filter(department__in=department.with_descendants())
+    return Agent.objects.filter(pk__in=agents)
 
 
 def invite(survey, agents=None):

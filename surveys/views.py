@@ -3,12 +3,13 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.db import OperationalError
 from django.db.models import Count
-from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
+
+from intranet.core.spreadsheets import Sheet, spreadsheet_response
 
 from . import exports, services
 from .forms import AnswerForm
@@ -58,14 +59,41 @@ def survey_detail(request, pk):
     )
 
 
+# {survey pk: channel} in the session: how the agent reached a survey's form.
+SESSION_CHANNELS = "survey_channels"
+
+
 @require_http_methods(["GET", "POST"])
-def answer(request, token):
-    invitation = Invitation.objects.select_related("survey", "agent").filter(token=token).first()
+def answer_link(request, token):
+    """The e-mailed link: its personal token is exchanged for the session, then the agent
+    goes on to the survey's own address, the same for every agent. The answers are posted
+    there, so no web server or proxy log ties an answer's time to a personal link."""
+    invitation = Invitation.objects.filter(token=token).only("survey_id", "agent_id").first()
     if invitation is None:
         return unavailable(request, "unknown_link", status=404)
-    survey = invitation.survey
     if invitation.agent_id != request.user.pk:
-        return unavailable(request, "not_yours", survey, status=403)
+        return unavailable(request, "not_yours", invitation.survey, status=403)
+    if request.GET.get("via") == "email":
+        channels = request.session.get(SESSION_CHANNELS, {})
+        channels[str(invitation.survey_id)] = Channel.EMAIL
+        request.session[SESSION_CHANNELS] = channels
+    if request.method == "POST":
+        # A form opened before answers moved to the survey's address: nothing was recorded.
+        messages.error(request, _("Your answers were not saved: please send them again."))
+    return redirect("surveys:answer", invitation.survey_id)
+
+
+@require_http_methods(["GET", "POST"])
+def answer(request, pk):
+    survey = get_object_or_404(Survey, pk=pk)
+    invitation = (
+        Invitation.objects.select_related("agent__department__parent")
+        .filter(survey=survey, agent=request.user)
+        .first()
+    )
+    if invitation is None:
+        return unavailable(request, "not_invited", survey, status=403)
+    invitation.survey = survey
     if invitation.answered:
         return unavailable(request, "already_answered", survey)
     if not survey.has_started():
@@ -75,7 +103,7 @@ def answer(request, token):
 
     questions = survey.questions.select_related("subject")
     form = AnswerForm(questions, request.POST if request.method == "POST" else None)
-    via_email = (request.POST if request.method == "POST" else request.GET).get("via") == "email"
+    via_email = request.session.get(SESSION_CHANNELS, {}).get(str(survey.pk)) == Channel.EMAIL
     if request.method == "POST" and form.is_valid():
         channel = Channel.EMAIL if via_email else Channel.SIGNED_IN
         try:
@@ -87,17 +115,15 @@ def answer(request, token):
                 request, _("The server is busy: your answers were not saved. Send again.")
             )
         else:
+            channels = request.session.get(SESSION_CHANNELS, {})
+            if channels.pop(str(survey.pk), None):
+                request.session[SESSION_CHANNELS] = channels
             messages.success(request, _("Thank you, your answers are saved."))
             return redirect("surveys:mine")
     return render(
         request,
         "surveys/answer.html",
-        {
-            "survey": survey,
-            "form": form,
-            "fields": form.numbered_fields(),
-            "via_email": via_email,
-        },
+        {"survey": survey, "form": form, "fields": form.numbered_fields()},
     )
 
 
@@ -138,6 +164,11 @@ def answers_per_channel(survey):
 
 def export(request, pk, file_format):
     survey = results_or_403(request, pk)
+    if not survey.results_published:
+        messages.error(
+            request, _("The answers of an anonymous survey can be exported once it is closed.")
+        )
+        return redirect("surveys:results", survey.pk)
     if survey.responses.count() < survey.min_group_size:
         messages.error(
             request,
@@ -147,15 +178,7 @@ def export(request, pk, file_format):
         return redirect("surveys:results", survey.pk)
     rows = exports.export_rows(survey)
     filename = f"resultats-{slugify(survey.title)[:50] or survey.pk}"
-    if file_format == "xlsx":
-        response = HttpResponse(
-            exports.to_xlsx(rows),
-            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        )
-    else:
-        response = HttpResponse(exports.to_csv(rows), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{filename}.{file_format}"'
-    return response
+    return spreadsheet_response([Sheet(_("Responses"), rows)], file_format, filename)
 
 
 @require_http_methods(["GET", "POST"])

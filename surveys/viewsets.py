@@ -14,6 +14,7 @@ from wagtail.admin.panels import (
     FieldRowPanel,
     InlinePanel,
     MultiFieldPanel,
+    ObjectList,
     PageChooserPanel,
 )
 from wagtail.admin.ui.menus import MenuItem
@@ -24,16 +25,7 @@ from wagtail.admin.viewsets.model import ModelViewSet
 
 from . import services
 from .admin_forms import SurveyAdminForm
-from .models import Question, Survey
-
-Survey.base_form_class = SurveyAdminForm
-Question.panels = [
-    FieldRowPanel([FieldPanel("kind"), FieldPanel("required")]),
-    FieldPanel("label"),
-    FieldPanel("help_text"),
-    FieldPanel("choices"),
-    PageChooserPanel("subject"),
-]
+from .models import Survey
 
 
 class SurveyIndexView(generic.IndexView):
@@ -233,21 +225,35 @@ class SurveyViewSet(ModelViewSet):
         Column("invited", label=gettext_lazy("Invited")),
         Column("answered_count", label=gettext_lazy("Answered")),
     ]
-    panels = [
-        FieldPanel("title"),
-        FieldPanel("introduction"),
-        FieldRowPanel([FieldPanel("opens_at"), FieldPanel("closes_at")]),
-        FieldRowPanel([FieldPanel("anonymous"), FieldPanel("min_group_size")]),
-        MultiFieldPanel(
-            [
-                FieldPanel("audience"),
-                FieldPanel("audience_department"),
-                FieldPanel("audience_agents"),
-            ],
-            heading=gettext_lazy("Audience"),
-        ),
-        InlinePanel("questions", heading=gettext_lazy("Questions"), min_num=1),
-    ]
+    edit_handler = ObjectList(
+        [
+            FieldPanel("title"),
+            FieldPanel("introduction"),
+            FieldRowPanel([FieldPanel("opens_at"), FieldPanel("closes_at")]),
+            FieldRowPanel([FieldPanel("anonymous"), FieldPanel("min_group_size")]),
+            MultiFieldPanel(
+                [
+                    FieldPanel("audience"),
+                    FieldPanel("audience_department"),
+                    FieldPanel("audience_agents"),
+                ],
+                heading=gettext_lazy("Audience"),
+            ),
+            InlinePanel(
+                "questions",
+                panels=[
+                    FieldRowPanel([FieldPanel("kind"), FieldPanel("required")]),
+                    FieldPanel("label"),
+                    FieldPanel("help_text"),
+                    FieldPanel("choices"),
+                    PageChooserPanel("subject"),
+                ],
+                heading=gettext_lazy("Questions"),
+                min_num=1,
+            ),
+        ],
+        base_form_class=SurveyAdminForm,
+    )
 
     def get_urlpatterns(self):
         return super().get_urlpatterns() + [

@@ -6,10 +6,14 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 from wagtail import hooks
 
-from intranet.accounts.anonymisation import HOOK_NAME as ANONYMISATION_HOOK
-from intranet.accounts.personal_data import HOOK_NAME as PERSONAL_DATA_HOOK
-from intranet.accounts.personal_data import PersonalDataSection
-from intranet.home.attention import HOOK_NAME, AttentionItem, with_the_others_counted
+from intranet.core.hooks import (
+    AGENT_ANONYMISATION,
+    ATTENTION_ITEMS,
+    PERSONAL_DATA,
+    AttentionItem,
+    PersonalDataSection,
+    with_the_others_counted,
+)
 
 from .models import Answer, Invitation, Response, Survey
 from .viewsets import SurveyViewSet
@@ -23,7 +27,7 @@ def register_survey_viewset():
     return SurveyViewSet()
 
 
-@hooks.register(HOOK_NAME)
+@hooks.register(ATTENTION_ITEMS)
 def surveys_to_answer(request):
     """Open surveys the agent has not answered yet, for the home page: those closing first,
     and a link to the others.
@@ -39,7 +43,7 @@ def surveys_to_answer(request):
     items = [
         AttentionItem(
             title=_("Answer the survey “%(title)s”") % {"title": invitation.survey.title},
-            url=reverse("surveys:answer", args=[invitation.token]),
+            url=reverse("surveys:answer", args=[invitation.survey_id]),
             description=_("Open until %(date)s")
             % {
                 "date": date_format(
@@ -65,7 +69,7 @@ def surveys_to_answer(request):
     )
 
 
-@hooks.register(PERSONAL_DATA_HOOK)
+@hooks.register(PERSONAL_DATA)
 def survey_data(agent):
     """Invitations, named answers and surveys owned; anonymous answers cannot be found."""
     answers = Prefetch(
@@ -141,7 +145,7 @@ def survey_data(agent):
     ]
 
 
-@hooks.register(ANONYMISATION_HOOK)
+@hooks.register(AGENT_ANONYMISATION)
 def detach_survey_answers(agent):
     """Named answers lose their author; invitations stay counted, without their dates."""
     Response.objects.filter(agent=agent).update(agent=None)

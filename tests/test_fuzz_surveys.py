@@ -94,7 +94,7 @@ def test_any_post_to_a_survey_gets_a_page_and_writes_all_or_nothing(
     # Each example starts from the unanswered invitation.
     with transaction.atomic():
         before = counts()
-        response = agent_client.post(reverse("surveys:answer", args=[invitation.token]), post)
+        response = agent_client.post(reverse("surveys:answer", args=[invitation.survey_id]), post)
         assert response.status_code in (200, 302)
         event(f"HTTP {response.status_code}")
         invitation.refresh_from_db()

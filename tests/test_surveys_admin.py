@@ -4,8 +4,10 @@ from django.core import mail
 from django.urls import reverse
 from wagtail.test.utils.form_data import inline_formset, nested_form_data
 
+from surveys.admin_forms import SurveyAdminForm
 from surveys.models import Invitation, Question, Survey
 from surveys.services import submit_response
+from tests.browser_forms import submitted_data
 
 
 @pytest.fixture
@@ -72,6 +74,17 @@ def test_an_editor_builds_a_survey_with_ordered_questions(editor_client, editor)
     ]
 
 
+def test_the_builder_form_and_its_question_fields_come_from_the_viewset(editor_client):
+    form = editor_client.get(reverse("surveys_admin:add")).context["form"]
+    assert isinstance(form, SurveyAdminForm)
+    question = form.formsets["questions"].empty_form
+    fields = ["kind", "required", "label", "help_text", "choices", "subject"]
+    assert list(question.fields) == [*fields, "id", "ORDER", "DELETE"]
+    # Declared by the viewset's panels, not patched onto the models at import time.
+    assert "base_form_class" not in vars(Survey)
+    assert "panels" not in vars(Question)
+
+
 def test_a_choice_question_without_choices_is_refused(editor_client):
     response = editor_client.post(
         reverse("surveys_admin:add"), survey_data([question_data("single", "Quel outil ?")])
@@ -93,6 +106,8 @@ def test_closing_before_opening_is_refused(editor_client):
 def answered_survey(make_survey, make_agent):
     survey = make_survey(kinds=("recommendation", "text"))
     invitation = Invitation.objects.create(survey=survey, agent=make_agent())
+    survey.audience_agents.add(invitation.agent)
+    survey.save()  # a ParentalManyToManyField writes its relations on save
     submit_response(invitation, {survey.questions.first(): 9})
     return survey
 
@@ -190,3 +205,69 @@ def test_agents_without_the_role_cannot_use_the_builder(agent_client, make_surve
     assert Survey.objects.count() == 1
     assert Invitation.objects.count() == 0
     assert Question.objects.count() == 1
+
+
+def test_a_survey_with_answers_saves_as_a_browser_sends_it(editor_client, make_survey, make_agent):
+    """Disabled inputs are not submitted: the frozen questions' hidden ids must not be
+    disabled, else Django's formset misses them (MultiValueDictKeyError, a 500)."""
+    survey = answered_survey(make_survey, make_agent)
+    path = reverse("surveys_admin:edit", args=[survey.pk])
+    page = editor_client.get(path)
+    data = submitted_data(
+        page.content.decode(),
+        changes={"min_group_size": "8", "closes_at": "2026-12-30 18:00"},
+    )
+    response = editor_client.post(path, data)
+    assert response.status_code == 302, response.content.decode()[:3000]
+    survey.refresh_from_db()
+    assert survey.min_group_size == 8
+    assert survey.closes_at.day == 30
+    assert survey.questions.count() == 2
+
+
+def test_the_audience_can_only_widen_once_answers_exist(
+    editor_client, make_survey, make_agent, department
+):
+    """Narrowed then widened again, an audience would let an owner compare the answers
+    before and after one agent's: once answers exist, every agent invited stays invited."""
+    survey = answered_survey(make_survey, make_agent)
+    path = reverse("surveys_admin:edit", args=[survey.pk])
+    html = editor_client.get(path).content.decode()
+    newcomer = make_agent("Nouvelle")
+    narrowed = editor_client.post(
+        path, submitted_data(html, changes={"audience_agents": [str(newcomer.pk)]})
+    )
+    assert narrowed.status_code == 200
+    assert "peut seulement être élargie" in narrowed.content.decode()
+    survey.refresh_from_db()
+    assert set(survey.audience_agents.values_list("pk", flat=True)) == {
+        survey.invitations.get().agent_id
+    }
+    invited = str(survey.invitations.get().agent_id)
+    widened = editor_client.post(
+        path, submitted_data(html, changes={"audience_agents": [invited, str(newcomer.pk)]})
+    )
+    assert widened.status_code == 302
+    department_wide = editor_client.post(
+        path,
+        submitted_data(
+            html,
+            changes={"audience": "department", "audience_department": str(department.pk)},
+        ),
+    )
+    assert department_wide.status_code == 302  # the invited agent works in that department
+
+
+def test_an_anonymous_survey_hides_groups_under_five_at_least(editor_client):
+    """A k of 1 would show a single colleague's answers: refused for anonymous surveys."""
+    response = editor_client.post(
+        reverse("surveys_admin:add"), survey_data([question_data()], min_group_size="1")
+    )
+    assert response.status_code == 200
+    assert Survey.objects.count() == 0
+    named = editor_client.post(
+        reverse("surveys_admin:add"),
+        survey_data([question_data()], min_group_size="1", anonymous=""),
+    )
+    assert named.status_code == 302
+    assert Survey.objects.get().min_group_size == 1

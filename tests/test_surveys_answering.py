@@ -20,7 +20,8 @@ def invitation(survey, agent):
 
 
 def answer_url(invitation):
-    return reverse("surveys:answer", args=[invitation.token])
+    """The survey's own address, the same for every agent invited."""
+    return reverse("surveys:answer", args=[invitation.survey_id])
 
 
 def full_answer(survey):
@@ -144,14 +145,17 @@ def test_second_submission_of_the_same_invitation_is_refused(agent_client, invit
 
 def test_another_agents_link_gets_a_clear_page(client, invitation, make_agent, survey):
     client.force_login(make_agent())
+    link = client.get(reverse("surveys:answer_link", args=[invitation.token]))
+    assert link.status_code == 403
+    assert "Ce lien est personnel" in link.content.decode()
     response = client.post(answer_url(invitation), full_answer(survey))
     assert response.status_code == 403
-    assert "Ce lien est personnel" in response.content.decode()
+    assert "pas invité" in response.content.decode()
     assert Response.objects.count() == 0
 
 
 def test_a_wrong_link_gets_a_clear_page(agent_client, invitation):
-    response = agent_client.get(reverse("surveys:answer", args=["pas-un-jeton"]))
+    response = agent_client.get(reverse("surveys:answer_link", args=["pas-un-jeton"]))
     assert response.status_code == 404
     assert "Ce lien ne mène à aucun questionnaire" in response.content.decode()
 

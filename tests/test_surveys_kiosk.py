@@ -8,13 +8,12 @@ import re
 from datetime import timedelta
 
 import pytest
-from django.contrib.sessions.models import Session
 from django.core import signing
 from django.db import connection
 from django.urls import reverse
 from django.utils import timezone
 
-from intranet.accounts.models import Department
+from intranet.accounts.models import AgentSession, Department
 from surveys import services
 from surveys.kiosk import TICKET_SALT, issue_answer_codes
 from surveys.models import Channel, Invitation, Response
@@ -143,9 +142,9 @@ def test_a_kiosk_answer_of_an_anonymous_survey_carries_nothing_of_the_agent_nor_
 
 def test_the_kiosk_leaves_no_session_behind(client, survey):
     [code, *_] = codes_of(print_sheets(client, survey))
-    before = Session.objects.count()
+    before = AgentSession.objects.count()
     answer_on_kiosk(client, survey, code)
-    assert Session.objects.count() == before
+    assert AgentSession.objects.count() == before
     assert "sessionid" not in client.cookies or not client.cookies["sessionid"].value
 
 
@@ -175,7 +174,7 @@ def test_an_answer_on_the_kiosk_spends_the_invitation_for_every_channel(client, 
     [(_, code)] = issue_answer_codes([invitation])
     answer_on_kiosk(client, survey, code)
     client.force_login(agent)
-    page = client.get(reverse("surveys:answer", args=[invitation.token]))
+    page = client.get(reverse("surveys:answer", args=[survey.pk]))
     assert "Vous avez déjà répondu" in page.content.decode()
 
 
@@ -252,9 +251,8 @@ def test_the_owner_sees_the_answers_per_channel_as_counts(client, survey, depot,
     answer_on_kiosk(client, survey, code)
     office = Invitation.objects.get(survey=survey, agent=depot["office"])
     client.force_login(depot["office"])
-    client.post(
-        reverse("surveys:answer", args=[office.token]), {"via": "email", **full_answer(survey)}
-    )
+    link = client.get(reverse("surveys:answer_link", args=[office.token]) + "?via=email")
+    client.post(link.url, full_answer(survey))
     client.force_login(survey.owner)
     page = client.get(reverse("surveys:results", args=[survey.pk])).content.decode()
     assert "Lien de l&#x27;e-mail 1" in page or "Lien de l’e-mail 1" in page

@@ -7,7 +7,7 @@ from surveys.scoring import (
     recommendation,
     recommendation_of_page,
 )
-from surveys.services import submit_response
+from surveys.services import close, submit_response
 
 
 def answer_all(survey, agents, values):
@@ -63,19 +63,27 @@ def test_half_points_round_away_from_zero():
     assert Recommendation(detractors=1, passives=7).rounded_score == -13
 
 
-def test_practice_score_aggregates_every_survey_about_the_page(make_survey, make_agent, site):
-    first, second, other = make_survey(), make_survey(), make_survey()
-    for survey in (first, second):
+def test_practice_score_aggregates_every_closed_survey_about_the_page(
+    make_survey, make_agent, site
+):
+    """Published scores change in steps: a question counts once its survey is closed, with
+    at least its k answers; reading the page before and after one answer tells nothing."""
+    first, second, still_open, too_few, other = (make_survey() for _ in range(5))
+    for survey in (first, second, still_open, too_few):
         question = survey.questions.get()
         question.subject = site
         question.save()
-    answer_all(first, [make_agent() for _ in range(3)], [10, 10, 2])
-    answer_all(second, [make_agent() for _ in range(3)], [9, 8, 8])
-    answer_all(other, [make_agent() for _ in range(2)], [0, 0])
+    answer_all(first, [make_agent() for _ in range(5)], [10, 10, 2, 9, 9])
+    answer_all(second, [make_agent() for _ in range(5)], [9, 8, 8, 0, 10])
+    answer_all(still_open, [make_agent() for _ in range(5)], [0] * 5)
+    answer_all(too_few, [make_agent() for _ in range(3)], [0] * 3)
+    answer_all(other, [make_agent() for _ in range(5)], [0] * 5)
+    for survey in (first, second, too_few, other):
+        close(survey)
     score = recommendation_of_page(site)
-    assert score.answers == 6
-    assert (score.promoters, score.passives, score.detractors) == (3, 2, 1)
-    assert score.rounded_score == 33
+    assert score.answers == 10
+    assert (score.promoters, score.passives, score.detractors) == (6, 2, 2)
+    assert score.rounded_score == 40
 
 
 def test_practice_score_uses_the_strictest_group_size(make_survey, make_agent, site):
