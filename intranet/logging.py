@@ -2,6 +2,7 @@
 
 import json
 import logging
+import re
 from contextvars import ContextVar
 from datetime import UTC, datetime
 
@@ -9,6 +10,36 @@ from django.http import HttpRequest
 from django.utils.functional import empty
 
 current_request = ContextVar("current_request", default=None)
+
+# Personal secrets that travel in addresses: a survey invitation's token, the tokens of the
+# activation and password links, the single sign-on's code and state. Logs keep the address
+# with the secret replaced, so that nobody reading them can use it or tie it to a person.
+SECRETS_IN_PATHS = re.compile(
+    r"(/questionnaires/repondre/"
+    r"|/compte/premiere-connexion/[^/\s]+/"
+    r"|/compte/mot-de-passe/nouveau/[^/\s]+/)"
+    r"(?!set-password/)[^/?#\s\"']+"
+)
+SECRETS_IN_QUERIES = re.compile(r"([?&](?:code|state|token|via_token)=)[^&#\s\"']+")
+REDACTED = "[secret]"
+
+
+def redacted(text):
+    """The text with every secret of an address replaced."""
+    text = SECRETS_IN_PATHS.sub(rf"\1{REDACTED}", text)
+    return SECRETS_IN_QUERIES.sub(rf"\1{REDACTED}", text)
+
+
+class RedactSecrets(logging.Filter):
+    """Replaces the secrets of addresses in every message (Django logs "Not Found: <path>",
+    runserver logs the request line) before any handler writes it."""
+
+    def filter(self, record):
+        message = record.getMessage()
+        clean = redacted(message)
+        if clean != message:
+            record.msg, record.args = clean, ()
+        return True
 
 
 class RequestContextMiddleware:
@@ -27,7 +58,7 @@ class RequestContextMiddleware:
 
 def request_fields(request):
     """Path, method and user id of a request; the user only if already loaded (no query)."""
-    fields = {"method": request.method, "path": request.path}
+    fields = {"method": request.method, "path": redacted(request.path)}
     user = request.__dict__.get("user")
     loaded = user is not None and getattr(user, "_wrapped", user) is not empty
     if loaded and user.is_authenticated:

@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.db import models
 from django.db.models import Count, Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from .framework import MAX_LEVEL, MAX_PIX_PER_COMPETENCE
@@ -195,3 +196,87 @@ class CompetenceResult(models.Model):
 
     def __str__(self):
         return f"{self.participation} – {self.competence.code}"
+
+
+class PixImportQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """The imports ``user`` may follow: their own uploads; every one for a superuser.
+
+        Callers check first that ``user`` may import at all (skills.permissions).
+        """
+        return self if user.is_superuser else self.filter(uploaded_by=user)
+
+
+class PixImport(models.Model):
+    """An uploaded PIX export, imported by a background task; the page its uploader follows.
+
+    The file's bytes are kept only until the import ends: they hold personal data.
+    """
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("Waiting to start")
+        CHECKING = "checking", _("Checking the file")
+        WRITING = "writing", _("Saving the participants")
+        DONE = "done", _("Done")
+        REFUSED = "refused", _("Refused")
+        FAILED = "failed", _("Failed")
+
+    FINISHED = (Status.DONE, Status.REFUSED, Status.FAILED)
+
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("uploaded by"),
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    uploaded_at = models.DateTimeField(_("uploaded at"), default=timezone.now)
+    file_name = models.CharField(_("file"), max_length=255)
+    file_size = models.PositiveIntegerField(_("size in bytes"))
+    # The uploaded file until the import ends, then NULL.
+    data = models.BinaryField(null=True, editable=False)
+    dry_run = models.BooleanField(_("check only"), default=False)
+    language = models.CharField(max_length=10, editable=False)
+    status = models.CharField(
+        _("status"), max_length=20, choices=Status.choices, default=Status.QUEUED
+    )
+    # Lines checked, then participants written, out of the total of that step.
+    progress_done = models.PositiveIntegerField(default=0)
+    progress_total = models.PositiveIntegerField(default=0)
+    task_id = models.CharField(max_length=64, blank=True, editable=False)
+    started_at = models.DateTimeField(_("started at"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+    summary = models.JSONField(_("report"), default=list, blank=True)
+    problems = models.JSONField(_("problems"), default=list, blank=True)
+    # A check's participants matched to no agent (an import lists them on its campaign).
+    unmatched = models.JSONField(default=list, blank=True)
+    campaign = models.ForeignKey(
+        PixCampaign,
+        verbose_name=_("campaign"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    objects = PixImportQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("PIX import")
+        verbose_name_plural = _("PIX imports")
+        ordering = ["-uploaded_at", "-pk"]
+        indexes = [models.Index(fields=["uploaded_by", "-uploaded_at"])]
+
+    def __str__(self):
+        return self.file_name
+
+    @property
+    def is_finished(self):
+        return self.status in self.FINISHED
+
+    @property
+    def percent(self):
+        """How far the current step went, in whole percent; None while its size is unknown."""
+        if not self.progress_total:
+            return None
+        return min(100, self.progress_done * 100 // self.progress_total)

@@ -2,15 +2,14 @@
 
 from django.contrib.auth.models import Permission
 from django.core.exceptions import PermissionDenied
-from django.shortcuts import redirect
+from django.shortcuts import get_object_or_404, redirect
 from django.urls import path, reverse
 from django.utils.functional import cached_property
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.defaults import permission_denied
-from django.views.generic import FormView
-from wagtail.admin import messages
+from django.views.generic import FormView, TemplateView
 from wagtail.admin.ui.tables import Column, DateColumn
 from wagtail.admin.views import generic
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
@@ -18,18 +17,16 @@ from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.admin.widgets.button import HeaderButton
 
 from .forms import PixImportForm
-from .importers import import_pix
-from .models import PixCampaign
+from .models import PixCampaign, PixImport
 from .permissions import is_skills_officer
-from .pixfiles import PixImportError
+from .tasks import abandon_if_lost, start_import
+
+RECENT_IMPORTS = 5  # listed under the upload form
 
 
-class PixImportView(WagtailAdminTemplateMixin, FormView):
-    """Upload of a PIX Orga export, for skills officers."""
+class SkillsOfficerAdminView(WagtailAdminTemplateMixin):
+    """An admin page of the PIX imports: skills officers only."""
 
-    template_name = "skills/admin/import.html"
-    form_class = PixImportForm
-    page_title = gettext_lazy("Import a PIX export")
     header_icon = "upload"
 
     def dispatch(self, request, *args, **kwargs):
@@ -48,29 +45,54 @@ class PixImportView(WagtailAdminTemplateMixin, FormView):
             {"url": "", "label": self.get_page_title()},
         ]
 
+
+class PixImportView(SkillsOfficerAdminView, FormView):
+    """Upload of a PIX Orga export: stored, then imported in the background."""
+
+    template_name = "skills/admin/import.html"
+    form_class = PixImportForm
+    page_title = gettext_lazy("Import a PIX export")
+
     def get_context_data(self, **kwargs):
         return super().get_context_data(
             action_url=self.request.path,
             submit_button_label=_("Import"),
-            submit_button_active_label=_("Importing…"),
+            submit_button_active_label=_("Sending…"),
+            recent_imports=PixImport.objects.visible_to(self.request.user)
+            .defer("data")
+            .select_related("uploaded_by")[:RECENT_IMPORTS],
             **kwargs,
         )
 
     def form_valid(self, form):
-        try:
-            report = import_pix(
-                form.cleaned_data["file"].read(),
-                imported_by=self.request.user,
-                dry_run=form.cleaned_data["dry_run"],
-            )
-        except PixImportError as error:
-            return self.render_to_response(
-                self.get_context_data(form=form, problems=error.problems)
-            )
-        if report.dry_run:
-            return self.render_to_response(self.get_context_data(form=form, report=report))
-        messages.success(self.request, " ".join(report.summary()))
-        return redirect("pixcampaign:inspect", report.campaign.pk)
+        job = start_import(
+            form.cleaned_data["file"],
+            uploaded_by=self.request.user,
+            dry_run=form.cleaned_data["dry_run"],
+        )
+        return redirect("skills_import_pix_job", job.pk)
+
+
+class PixImportJobView(SkillsOfficerAdminView, TemplateView):
+    """One import, while it runs (the page follows it) and once it ended: its report."""
+
+    template_name = "skills/admin/import_job.html"
+
+    def get_context_data(self, **kwargs):
+        job = get_object_or_404(
+            PixImport.objects.visible_to(self.request.user).defer("data"),
+            pk=self.kwargs["pk"],
+        )
+        self.job = abandon_if_lost(job)
+        return super().get_context_data(job=self.job, **kwargs)
+
+    def get_page_title(self):
+        return _("Import of “%(file)s”") % {"file": self.job.file_name}
+
+    def get_breadcrumbs_items(self):
+        *parents, this_page = super().get_breadcrumbs_items()
+        upload = {"url": reverse("skills_import_pix"), "label": PixImportView.page_title}
+        return [*parents, upload, this_page]
 
 
 class CampaignIndexView(generic.IndexView):

@@ -11,15 +11,18 @@ from wagtail.admin.menu import MenuItem
 from wagtail.permissions import register_permission_policy
 
 from intranet.accounts.anonymisation import ANONYMOUS_FIRST_NAME
-from intranet.accounts.anonymisation import HOOK_NAME as ANONYMISATION_HOOK
-from intranet.accounts.personal_data import HOOK_NAME as PERSONAL_DATA_HOOK
-from intranet.accounts.personal_data import PersonalDataSection
-from intranet.home.attention import HOOK_NAME, AttentionItem
+from intranet.core.hooks import (
+    AGENT_ANONYMISATION,
+    ATTENTION_ITEMS,
+    PERSONAL_DATA,
+    AttentionItem,
+    PersonalDataSection,
+)
 
 from .evolution import shared_profiles
 from .models import CompetenceResult, PixCampaign, PixParticipation
 from .permissions import SkillsOfficerPolicy, is_skills_officer
-from .viewsets import PixCampaignViewSet, PixImportView
+from .viewsets import PixCampaignViewSet, PixImportJobView, PixImportView
 
 # New results stay on the home page this long after the agent shared them.
 NEW_RESULTS_DAYS = 30
@@ -35,7 +38,14 @@ class SkillsOfficerMenuItem(MenuItem):
 
 @hooks.register("register_admin_urls")
 def register_import_url():
-    return [path("competences/import-pix/", PixImportView.as_view(), name="skills_import_pix")]
+    return [
+        path("competences/import-pix/", PixImportView.as_view(), name="skills_import_pix"),
+        path(
+            "competences/import-pix/<int:pk>/",
+            PixImportJobView.as_view(),
+            name="skills_import_pix_job",
+        ),
+    ]
 
 
 @hooks.register("register_admin_menu_item")
@@ -50,7 +60,7 @@ def register_campaign_viewset():
     return PixCampaignViewSet()
 
 
-@hooks.register(HOOK_NAME)
+@hooks.register(ATTENTION_ITEMS)
 def new_pix_results(request):
     """The agent's PIX profile shared lately, for the home page."""
     since = timezone.now() - datetime.timedelta(days=NEW_RESULTS_DAYS)
@@ -76,7 +86,7 @@ def new_pix_results(request):
     ]
 
 
-@hooks.register(PERSONAL_DATA_HOOK)
+@hooks.register(PERSONAL_DATA)
 def pix_data(agent):
     """PIX participations matched to the agent, as imported, with their results."""
     results = Prefetch(
@@ -134,7 +144,7 @@ def pix_data(agent):
     ]
 
 
-@hooks.register(ANONYMISATION_HOOK)
+@hooks.register(AGENT_ANONYMISATION)
 def forget_pix_identity(agent):
     """The copy of the PIX file's identity columns goes; results and the agent link stay."""
     PixParticipation.objects.filter(agent=agent).update(

@@ -5,19 +5,21 @@ import os
 import re
 import shutil
 import socket
+import stat
 import subprocess
 import sys
 import time
-import urllib.error
 import urllib.parse
 import urllib.request
 import uuid
+from importlib import import_module
 from pathlib import Path
 
 import pytest
 from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import connection
+from django.test import Client
 from wagtail.documents.models import Document
 from wagtail.models import Collection
 
@@ -114,7 +116,8 @@ def served(tmp_path):
             try:
                 urllib.request.urlopen(f"{base}/healthz", timeout=2)
                 return base
-            except (urllib.error.URLError, ConnectionError):
+            # Not up yet: refused, or still loading the application past the timeout.
+            except OSError:
                 if process.poll() is not None:
                     raise AssertionError(process.stderr.read().decode()) from None
                 time.sleep(0.2)
@@ -140,6 +143,12 @@ def log_in(base, email):
     landing = opener.open(request)
     assert not landing.url.rstrip("/").endswith("/compte/connexion"), "login refused"
     return opener
+
+
+def session_table():
+    """The table of the configured session engine: the one a backup must leave empty."""
+    store = import_module(settings.SESSION_ENGINE).SessionStore
+    return store.get_model_class()._meta.db_table
 
 
 def run(script, *args, **env):
@@ -212,3 +221,58 @@ def test_restore_names_a_missing_dump(tmp_path):
     )
     assert result.returncode == 1
     assert "no such dump" in result.stderr
+
+
+def back_up(tmp_path):
+    backup = run(
+        "backup.sh",
+        tmp_path / "backups",
+        DATABASE_URL=database_url(connection.settings_dict["NAME"]),
+        MEDIA_ROOT=settings.MEDIA_ROOT,
+    )
+    assert backup.returncode == 0, backup.stderr
+    return backup.stdout.split()
+
+
+def test_the_backup_files_are_readable_by_their_owner_only(original, tmp_path):
+    # Whatever the umask of cron's shell: the dump holds password hashes and personal data.
+    previous = os.umask(0o022)
+    try:
+        dump, media = back_up(tmp_path)
+    finally:
+        os.umask(previous)
+
+    assert stat.S_IMODE(os.stat(dump).st_mode) == 0o600
+    assert stat.S_IMODE(os.stat(media).st_mode) == 0o600
+    assert stat.S_IMODE(os.stat(tmp_path / "backups").st_mode) == 0o700
+
+
+def test_a_restored_backup_holds_no_session_and_an_old_session_key_opens_nothing(
+    original, restored_name, served, tmp_path
+):
+    page, document, agent = original
+    stolen = []
+    for _ in range(5):
+        browser = Client()
+        browser.force_login(agent)
+        stolen.append(browser.cookies[settings.SESSION_COOKIE_NAME].value)
+    dump, media = back_up(tmp_path)
+    restored_media = tmp_path / "restored-media"
+    target = {"DATABASE_URL": database_url(restored_name), "MEDIA_ROOT": restored_media}
+    assert run("restore.sh", dump, media, **target).returncode == 0
+
+    rows = subprocess.run(
+        ["psql", "--dbname", database_url(restored_name), "--tuples-only", "--no-align",
+         "--command", f'SELECT count(*) FROM "{session_table()}"'],
+        capture_output=True, text=True, check=True,
+    )  # fmt: skip
+    assert rows.stdout.strip() == "0"
+
+    base = served(database_url(restored_name), restored_media)
+    for key in stolen:
+        request = urllib.request.Request(
+            f"{base}{page.url}",
+            headers={"Cookie": f"{settings.SESSION_COOKIE_NAME}={key}"},
+        )
+        landing = urllib.request.urlopen(request)
+        assert urllib.parse.urlsplit(landing.url).path == "/compte/connexion/"

@@ -72,7 +72,7 @@ def test_production_enforces_the_policy_and_the_login_lockout():
     assert directives["script-src"] == ["'self'"]
     assert directives["object-src"] == ["'none'"]
     assert directives["frame-ancestors"] == ["'none'"]
-    assert "intranet.security.ContentSecurityPolicyMiddleware" in values["MIDDLEWARE"]
+    assert "intranet.core.security.ContentSecurityPolicyMiddleware" in values["MIDDLEWARE"]
     assert values["MIDDLEWARE"][-1] == "axes.middleware.AxesMiddleware"
     assert values["AUTHENTICATION_BACKENDS"][0] == "axes.backends.AxesStandaloneBackend"
     assert values["AXES_ENABLED"] is not False

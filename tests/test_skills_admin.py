@@ -9,7 +9,7 @@ from django.urls import NoReverseMatch, reverse
 
 from intranet.accounts.models import Agent
 from skills.importers import import_pix
-from skills.models import PixCampaign, PixParticipation
+from skills.models import PixCampaign, PixImport, PixParticipation
 
 from .test_skills_support import database_state, fixture_agents, pix_file, skills_officer
 
@@ -41,9 +41,13 @@ def test_the_skills_officer_imports_a_file_and_reads_the_report(officer_client):
     response = officer_client.post(IMPORT_URL, upload("collecte-2025.csv"), follow=True)
 
     campaign = PixCampaign.objects.get(pix_id="287412")
-    assert response.redirect_chain[-1][0] == reverse("pixcampaign:inspect", args=[campaign.pk])
-    page = text(response)
-    assert "Campagne « Diagnostic numérique 2025 »" in page
+    job = PixImport.objects.get()
+    assert response.redirect_chain[-1][0] == reverse("skills_import_pix_job", args=[job.pk])
+    assert "Campagne « Diagnostic numérique 2025 »" in text(response)
+    campaign_url = reverse("pixcampaign:inspect", args=[campaign.pk])
+    assert f'href="{campaign_url}"' in response.content.decode()
+
+    page = text(officer_client.get(campaign_url))
     assert "Rapport du dernier import" in page
     assert "Dupont Marc +33 6 12 34 56 78" in page
     assert campaign.imported_by.email == "referente@ville.test"
@@ -54,9 +58,11 @@ def test_a_refused_upload_lists_the_problems_and_writes_nothing(officer_client):
     import_pix(pix_file("collecte-2024-tableur-cp1252.csv"))
     before = database_state()
 
-    response = officer_client.post(IMPORT_URL, upload("refus-niveau-hors-bornes.csv"))
+    response = officer_client.post(IMPORT_URL, upload("refus-niveau-hors-bornes.csv"), follow=True)
 
-    assert response.status_code == 200
+    assert response.redirect_chain[-1][0] == reverse(
+        "skills_import_pix_job", args=[PixImport.objects.get().pk]
+    )
     page = text(response)
     assert "Le fichier a été refusé ; rien n’a été importé." in page
     assert "Ligne 3, colonne P (« Niveau pour la compétence Gérer des données ») :" in page
@@ -64,13 +70,15 @@ def test_a_refused_upload_lists_the_problems_and_writes_nothing(officer_client):
 
 
 def test_an_english_export_is_refused_with_an_explanation(officer_client):
-    response = officer_client.post(IMPORT_URL, upload("refus-export-anglais.csv"))
+    response = officer_client.post(IMPORT_URL, upload("refus-export-anglais.csv"), follow=True)
     assert "Ceci est un export PIX Orga en anglais" in text(response)
     assert not PixCampaign.objects.exists()
 
 
 def test_checking_a_file_shows_the_report_without_importing(officer_client):
-    response = officer_client.post(IMPORT_URL, upload("evaluation-2025.csv", dry_run=True))
+    response = officer_client.post(
+        IMPORT_URL, upload("evaluation-2025.csv", dry_run=True), follow=True
+    )
 
     page = text(response)
     assert "Le fichier est valide. Rien n’a encore été importé." in page

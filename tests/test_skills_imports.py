@@ -7,10 +7,10 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from intranet.accounts.models import Agent
+from intranet.core.files import ImportRefused
 from skills import demo
 from skills.importers import import_pix
 from skills.models import Area, Competence, CompetenceResult, PixCampaign, PixParticipation
-from skills.pixfiles import PixImportError
 
 from .test_skills_support import PIX_FILES, database_state, fixture_agents, pix_file
 
@@ -270,7 +270,7 @@ def test_a_refused_file_changes_nothing_and_says_where(agents, name, message):
     import_pix(pix_file("collecte-2024-tableur-cp1252.csv"))
     before = database_state()
 
-    with pytest.raises(PixImportError) as refusal:
+    with pytest.raises(ImportRefused) as refusal:
         import_pix(pix_file(name))
 
     assert any(message in problem for problem in refusal.value.problems), refusal.value.problems
@@ -290,7 +290,7 @@ def test_a_refused_file_changes_nothing_and_says_where(agents, name, message):
     ],
 )
 def test_unreadable_files_are_refused_with_a_clear_message(agents, data, message):
-    with pytest.raises(PixImportError) as refusal:
+    with pytest.raises(ImportRefused) as refusal:
         import_pix(data)
     assert message in refusal.value.problems[0]
     assert database_state() == ([], [], [])
@@ -300,7 +300,7 @@ def test_every_problem_of_a_file_is_listed_up_to_a_limit(agents):
     header, *rows = pix_file("collecte-2025.csv").decode("utf-8-sig").splitlines()
     broken = [row.replace('"Oui"', '"Peut-être"') for row in rows] * 20
 
-    with pytest.raises(PixImportError) as refusal:
+    with pytest.raises(ImportRefused) as refusal:
         import_pix("\n".join([header, *broken]).encode("utf-8"))
 
     problems = refusal.value.problems
@@ -319,7 +319,7 @@ def test_a_digit_that_is_no_ascii_digit_is_refused_as_a_number(agents, digit):
     cells[10] = digit
     lines[1] = ";".join(cells)
 
-    with pytest.raises(PixImportError) as refusal:
+    with pytest.raises(ImportRefused) as refusal:
         import_pix("\n".join(lines).encode("utf-8"))
 
     assert f"« {digit} » n’est pas un nombre entier." in refusal.value.problems[0]
@@ -330,7 +330,7 @@ def test_a_file_mixing_two_campaigns_is_refused(agents):
     lines = pix_file("collecte-2025.csv").decode("utf-8-sig").splitlines()
     lines[3] = lines[3].replace(";287412;", ";287413;")
 
-    with pytest.raises(PixImportError) as refusal:
+    with pytest.raises(ImportRefused) as refusal:
         import_pix("\n".join(lines).encode("utf-8"))
 
     assert (
@@ -344,7 +344,7 @@ def test_a_campaign_cannot_change_kind(agents):
     before = database_state()
     profiles = pix_file("collecte-2025.csv").replace(b";287412;", b";301877;")
 
-    with pytest.raises(PixImportError) as refusal:
+    with pytest.raises(ImportRefused) as refusal:
         import_pix(profiles)
 
     assert "importée comme une évaluation" in refusal.value.problems[0]
