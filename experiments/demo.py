@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from intranet.accounts.demo import demo_email
 from intranet.accounts.models import Agent
+from intranet.accounts.roles import SPONSORS
 from practices.services import draft_practice_from_experiment
 from surveys.models import Invitation
 from surveys.services import close, submit_response
@@ -145,7 +146,7 @@ def seed(stdout):
     rng = random.Random(11)
     lead = by_local("cheffe.projet")
     sponsor = by_local("commanditaire")
-    sponsor.groups.add(Group.objects.get(name="Commanditaires"))
+    sponsor.groups.add(Group.objects.get(name=SPONSORS))
     agents = list(Agent.objects.filter(is_active=True).exclude(pk__in=[lead.pk, sponsor.pk]))
     for title, stop, slugs in EXPERIMENTS:
         experiment = services.start(lead, title)

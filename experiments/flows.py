@@ -1,14 +1,16 @@
 """The experiment lifecycle: framing → approval → launch → run → retrospective → synthesis
-→ action plan. Every stage is a task assigned to one named person."""
+→ action plan. Every stage is a task assigned to one named person, done in its own view
+(task_views.py) behind viewflow's checks and lock."""
 
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 from viewflow import this
 from viewflow.workflow import flow, lock
 
-from . import services
+from . import task_views
 from .models import Experiment
-from .views import task as task_view
+from .notifications import notify_assignment
+from .retrospectives import open_retrospective
 
 
 def lead(activation):
@@ -30,14 +32,14 @@ class ExperimentFlow(flow.Flow):
 
     start = flow.StartHandle(this.start_experiment).Next(this.frame)
     frame = (
-        flow.View(task_view)
+        flow.View(task_views.frame)
         .Annotation(title=_("Framing"))
         .Assign(lead)
         .onCreate(this.notify)
         .Next(this.review)
     )
     review = (
-        flow.View(task_view)
+        flow.View(task_views.review)
         .Annotation(title=_("Approval"))
         .Assign(sponsor)
         .onCreate(this.notify)
@@ -50,35 +52,35 @@ class ExperimentFlow(flow.Flow):
         .Else(this.frame)
     )
     launch = (
-        flow.View(task_view)
+        flow.View(task_views.launch)
         .Annotation(title=_("Launch"))
         .Assign(lead)
         .onCreate(this.notify)
         .Next(this.run)
     )
     run = (
-        flow.View(task_view)
+        flow.View(task_views.run)
         .Annotation(title=_("Experimentation"))
         .Assign(lead)
         .onCreate(this.notify)
         .Next(this.retrospective)
     )
     retrospective = (
-        flow.View(task_view)
+        flow.View(task_views.retrospective)
         .Annotation(title=_("Retrospective"))
         .Assign(lead)
         .onCreate(this.open_retrospective)
         .Next(this.synthesis)
     )
     synthesis = (
-        flow.View(task_view)
+        flow.View(task_views.synthesis)
         .Annotation(title=_("Synthesis"))
         .Assign(lead)
         .onCreate(this.notify)
         .Next(this.action_plan)
     )
     action_plan = (
-        flow.View(task_view)
+        flow.View(task_views.action_plan)
         .Annotation(title=_("Action plan"))
         .Assign(lead)
         .onCreate(this.notify)
@@ -94,8 +96,8 @@ class ExperimentFlow(flow.Flow):
 
     def notify(self, activation):
         task = activation.task
-        transaction.on_commit(lambda: services.notify_assignment(task.pk))
+        transaction.on_commit(lambda: notify_assignment(task.pk))
 
     def open_retrospective(self, activation):
-        services.open_retrospective(activation.process)
+        open_retrospective(activation.process)
         self.notify(activation)

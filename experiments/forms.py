@@ -5,10 +5,10 @@ from django.db.models.functions import Lower
 from django.utils.translation import gettext_lazy as _
 
 from intranet.accounts.models import Agent, Department
+from intranet.accounts.roles import SPONSORS
 from practices.models import PracticeCategory, PracticeIndexPage
 
 from .models import ActionItem, Experiment, JournalEntry
-from .services import SPONSORS
 
 
 class AgentEmailsField(forms.CharField):

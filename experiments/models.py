@@ -5,6 +5,9 @@ from django.utils.translation import gettext_lazy as _
 from viewflow.workflow.models import Process
 from viewflow.workflow.status import PROCESS
 
+from intranet.accounts.roles import is_manager
+from intranet.core.text import SingleLineTitle
+
 # The seven stages, in order, each a node of ExperimentFlow (plus the send-back loop).
 STAGES = [
     ("frame", _("Framing")),
@@ -24,7 +27,7 @@ class ExperimentQuerySet(models.QuerySet):
         if agent.is_superuser:
             return self
         involved = Q(lead=agent) | Q(sponsor=agent) | Q(participants=agent)
-        if agent.department_id and agent.reports.exists():
+        if is_manager(agent):
             involved |= Q(department__in=agent.department.with_descendants())
         return self.filter(involved).distinct()
 
@@ -32,7 +35,7 @@ class ExperimentQuerySet(models.QuerySet):
         return self.filter(status=PROCESS.DONE)
 
 
-class Experiment(Process):
+class Experiment(SingleLineTitle, Process):
     """A team tries collaboration practices and tools for real, then decides."""
 
     class Decision(models.TextChoices):

@@ -6,26 +6,32 @@ from viewflow.workflow.models import Task
 from viewflow.workflow.status import PROCESS, STATUS
 from wagtail import hooks
 
-from intranet.accounts.personal_data import HOOK_NAME as PERSONAL_DATA_HOOK
-from intranet.accounts.personal_data import PersonalDataSection
-from intranet.home.attention import HOOK_NAME, AttentionItem, with_the_others_counted
-from practices.models.practices import TESTED_BY_HOOK
+from intranet.core.hooks import (
+    ATTENTION_ITEMS,
+    PERSONAL_DATA,
+    PRACTICE_TESTED_BY,
+    AttentionItem,
+    PersonalDataSection,
+    TestedBy,
+    with_the_others_counted,
+)
 
+from .flows import ExperimentFlow
 from .models import STAGE_NAMES, ActionItem, Experiment, JournalEntry
-from .services import flow, task_url
+from .notifications import task_url
 
 # Tasks listed on the home page; the others are counted, with a link to "My tasks".
 HOME_TASKS = 5
 
 
-@hooks.register(HOOK_NAME)
+@hooks.register(ATTENTION_ITEMS)
 def experiment_tasks(request):
     """My open experiment tasks, for the home page: the oldest first, and a link to the others."""
     tasks = list(
         Task.objects.filter(
             owner=request.user,
             status__in=[STATUS.ASSIGNED, STATUS.STARTED],
-            process__flow_class=flow(),
+            process__flow_class=ExperimentFlow,
         )
         .annotate(
             experiment_title=Subquery(
@@ -60,7 +66,7 @@ def experiment_tasks(request):
     )
 
 
-@hooks.register(TESTED_BY_HOOK)
+@hooks.register(PRACTICE_TESTED_BY)
 def experiments_that_tested(request, practice):
     """On a practice page: the experiments that tested it or spread it, that the agent may open."""
     if practice.pk is None:  # the preview of a page not saved yet
@@ -70,12 +76,12 @@ def experiments_that_tested(request, practice):
     )
     experiments = visible.filter(Q(practices=practice) | Q(spread_practices=practice)).distinct()
     return [
-        (experiment.title, reverse("experiments:detail", args=[experiment.pk]))
+        TestedBy(experiment.title, reverse("experiments:detail", args=[experiment.pk]))
         for experiment in experiments.order_by("-created")
     ]
 
 
-@hooks.register(PERSONAL_DATA_HOOK)
+@hooks.register(PERSONAL_DATA)
 def experiment_data(agent):
     """Experiments the agent took part in, what they wrote, owned and were assigned."""
     experiments = (
@@ -149,7 +155,7 @@ def experiment_data(agent):
                     "created": task.created,
                     "finished": task.finished,
                 }
-                for task in Task.objects.filter(owner=agent, process__flow_class=flow())
+                for task in Task.objects.filter(owner=agent, process__flow_class=ExperimentFlow)
                 .annotate(experiment_title=Subquery(titles))
                 .order_by("created", "pk")
             ],
@@ -157,7 +163,7 @@ def experiment_data(agent):
     ]
 
 
-@hooks.register(HOOK_NAME)
+@hooks.register(ATTENTION_ITEMS)
 def experiments_i_take_part_in(request):
     """Launched experiments the agent takes part in, as the launch e-mail says (agents
     without e-mail learn it here)."""

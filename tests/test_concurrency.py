@@ -27,7 +27,9 @@ from django.utils.crypto import get_random_string
 from viewflow.workflow.models import Task
 
 from experiments import services as experiment_services
+from experiments.flows import ExperimentFlow
 from intranet.accounts.models import Agent
+from intranet.accounts.roles import SPONSORS
 from practices.models import Enrolment
 from skills.framework import ensure_framework
 from skills.importers import import_pix
@@ -195,7 +197,7 @@ def test_the_live_server_answers_several_requests_at_the_same_time(
     pages = all_at_once(
         [
             lambda browser=browser, invitation=invitation: browser.post(
-                reverse("surveys:answer", args=[invitation.token]),
+                reverse("surveys:answer", args=[invitation.survey_id]),
                 {f"q{question.pk}": "Bien"},
             )
             for browser, invitation in zip(browsers, invitations, strict=True)
@@ -222,7 +224,7 @@ def test_the_same_survey_submitted_from_eight_tabs_at_once_is_recorded_once(
     agent = make_agent()
     invitation = Invitation.objects.create(survey=survey, agent=agent)
     tabs = [Browser(live_server, agent) for _ in range(8)]
-    url = reverse("surveys:answer", args=[invitation.token])
+    url = reverse("surveys:answer", args=[invitation.survey_id])
 
     pages = all_at_once([lambda tab=tab: tab.post(url, answer_data(survey)) for tab in tabs])
 
@@ -283,7 +285,7 @@ def test_a_framing_approved_from_two_windows_at_once_moves_on_once(live_server, 
     lead = make_agent("Cheffe")
     lead.groups.add(Group.objects.get_or_create(name="Chefs de projet")[0])
     sponsor = make_agent("Commanditaire")
-    sponsor.groups.add(Group.objects.get_or_create(name=experiment_services.SPONSORS)[0])
+    sponsor.groups.add(Group.objects.get_or_create(name=SPONSORS)[0])
     experiment = experiment_services.start(lead, "Concurrence")
 
     def frame(experiment, task):
@@ -310,9 +312,7 @@ def test_a_framing_approved_from_two_windows_at_once_moves_on_once(live_server, 
             assert ("Cette tâche est déjà faite" in page.text) or (
                 "Quelqu’un travaille sur cette expérimentation" in page.text
             )
-    launches = Task.objects.filter(
-        process_id=experiment.pk, flow_task=experiment_services.flow().launch
-    )
+    launches = Task.objects.filter(process_id=experiment.pk, flow_task=ExperimentFlow.launch)
     assert launches.count() == 1
     assert Task.objects.filter(process_id=experiment.pk, flow_task=review.flow_task).count() == 1
 

@@ -12,6 +12,7 @@ from viewflow.workflow.models import Task
 from viewflow.workflow.status import PROCESS, STATUS
 
 from experiments import services
+from experiments.flows import ExperimentFlow
 from experiments.models import ActionItem, Experiment, JournalEntry
 from intranet.accounts.importers import directory_csv, import_agents
 from surveys.models import Invitation, Question
@@ -360,8 +361,7 @@ def test_a_done_task_says_so_instead_of_running_twice(
     assert response.status_code == 200
     assert "Cette tâche est déjà faite" in response.content.decode()
     assert (
-        Task.objects.filter(process_id=experiment.pk, flow_task=services.flow().launch).count()
-        == 1
+        Task.objects.filter(process_id=experiment.pk, flow_task=ExperimentFlow.launch).count() == 1
     )
 
 
@@ -532,8 +532,7 @@ def test_two_concurrent_approvals_make_one_transition(
     assert outcomes.count("done") == 1
     assert sorted(outcomes) in (["already done", "done"], ["done", "retry"])
     assert (
-        Task.objects.filter(process_id=experiment.pk, flow_task=services.flow().launch).count()
-        == 1
+        Task.objects.filter(process_id=experiment.pk, flow_task=ExperimentFlow.launch).count() == 1
     )
 
 

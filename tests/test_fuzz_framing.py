@@ -14,6 +14,7 @@ from viewflow.workflow.models import Task
 from experiments import services
 from experiments.models import Experiment
 from intranet.accounts.models import Department
+from intranet.accounts.roles import PROJECT_LEADS, SPONSORS
 
 from .test_practices_factories import make_library, make_practice, make_tool
 
@@ -46,9 +47,9 @@ dates = st.one_of(
 @pytest.fixture
 def framing(make_agent, site):
     lead = make_agent("Cheffe")
-    lead.groups.add(Group.objects.get(name=services.PROJECT_LEADS))
+    lead.groups.add(Group.objects.get(name=PROJECT_LEADS))
     sponsor = make_agent("Commanditaire")
-    sponsors = Group.objects.get(name=services.SPONSORS)
+    sponsors = Group.objects.get(name=SPONSORS)
     sponsor.groups.add(sponsors)
     lead.groups.add(sponsors)  # a lead who is also a sponsor must not pick themself
     departed = make_agent("Partie", is_active=False)

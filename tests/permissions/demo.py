@@ -77,6 +77,7 @@ def build():
 
     from experiments import demo as experiments_demo
     from experiments import services
+    from experiments.flows import ExperimentFlow
     from experiments.models import Experiment
     from intranet.accounts.demo import demo_email
     from intranet.accounts.models import Agent
@@ -89,7 +90,7 @@ def build():
         ToolNeed,
         TrainingSession,
     )
-    from skills.models import PixCampaign
+    from skills.models import PixCampaign, PixImport
     from surveys.demo import BAROMETER, INTRANET_FEEDBACK
     from surveys.models import Invitation, Question, Survey
 
@@ -134,7 +135,7 @@ def build():
         practices = list(PracticePage.objects.live()[:2])
         experiments_demo.advance(experiment, stop, lead, sponsor, participants, practices, rng)
     open_tasks = Task.objects.filter(
-        process__flow_class=services.flow(), status__in=[STATUS.ASSIGNED, STATUS.STARTED]
+        process__flow_class=ExperimentFlow, status__in=[STATUS.ASSIGNED, STATUS.STARTED]
     ).order_by("pk")
     stage_tasks = {}
     for task in open_tasks:
@@ -174,6 +175,13 @@ def build():
         "tool_need": ToolNeed.objects.order_by("pk").first(),
         "practice_category": PracticeCategory.objects.order_by("pk").first(),
         "pix_campaign": PixCampaign.objects.order_by("pk").first(),
+        # An import the skills officer sent: theirs and the superusers' to see.
+        "pix_import": PixImport.objects.create(
+            uploaded_by=users["skills"],
+            file_name="collecte-demo.csv",
+            file_size=0,
+            status=PixImport.Status.DONE,
+        ),
         "practice_page": PracticePage.objects.live().order_by("pk").first(),
         "draft_page": PracticePage.objects.filter(live=False).order_by("pk").first(),
         "departed_agent": departed,

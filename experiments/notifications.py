@@ -1,0 +1,62 @@
+"""Who is told what, by e-mail, as an experiment moves on: the assignee of a new stage, the
+participants at launch. Sent by the task worker, after the transaction commits."""
+
+from django.conf import settings
+from django.core.mail import send_mail
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import translation
+from django_tasks import task as background_task
+from viewflow.workflow.models import Task
+from viewflow.workflow.status import STATUS
+
+from intranet.core.text import render_subject
+
+from .models import Experiment
+
+
+def task_url(task):
+    return reverse("experiments:task", args=[task.pk])
+
+
+@background_task()
+def send_assignment_email(task_id):
+    task = Task.objects.select_related("owner").filter(pk=task_id).first()
+    if task is None or task.owner is None or task.status not in (STATUS.ASSIGNED, STATUS.NEW):
+        return
+    if not task.owner.email:  # the task is on their home page and in "My tasks"
+        return
+    experiment = Experiment.objects.get(pk=task.process_id)
+    context = {
+        "agent": task.owner,
+        "experiment": experiment,
+        "stage": task.flow_task.task_title,
+        "link": settings.WAGTAILADMIN_BASE_URL.rstrip("/") + task_url(task),
+        "site_name": settings.WAGTAIL_SITE_NAME,
+    }
+    with translation.override(settings.LANGUAGE_CODE):
+        subject = render_subject("experiments/email/task_subject.txt", context)
+        body = render_to_string("experiments/email/task.txt", context)
+    send_mail(subject, body, None, [task.owner.email])
+
+
+def notify_assignment(task_id):
+    send_assignment_email.enqueue(task_id)
+
+
+@background_task()
+def send_launch_email(experiment_id):
+    experiment = Experiment.objects.select_related("lead").get(pk=experiment_id)
+    url = settings.WAGTAILADMIN_BASE_URL.rstrip("/") + reverse(
+        "experiments:detail", args=[experiment.pk]
+    )
+    with translation.override(settings.LANGUAGE_CODE):
+        # Participants without e-mail see the experiment on their home page.
+        for participant in experiment.participants.exclude(email__isnull=True):
+            context = {"agent": participant, "experiment": experiment, "link": url}
+            send_mail(
+                render_subject("experiments/email/launch_subject.txt", context),
+                render_to_string("experiments/email/launch.txt", context),
+                None,
+                [participant.email],
+            )
