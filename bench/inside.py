@@ -24,29 +24,30 @@ django.setup()
 
 from django.conf import settings  # noqa: E402
 from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY  # noqa: E402
-from django.contrib.sessions.backends.db import SessionStore  # noqa: E402
 from django.core.cache import caches  # noqa: E402
 from django.db import connection  # noqa: E402
 from django.test import Client  # noqa: E402
 from django.test.utils import CaptureQueriesContext, override_settings  # noqa: E402
 
-from intranet.accounts.models import Agent  # noqa: E402
-from intranet.home.management.commands.generate_bench_data import (  # noqa: E402
+from bench.city import (  # noqa: E402
     BENCH_AGENT,
     FORM_SURVEY,
     STAGES,
     SUBMISSION_SURVEY,
 )
+from intranet.accounts.models import Agent  # noqa: E402
+from intranet.accounts.sessions import SessionStore  # noqa: E402
 
 SUBMITTERS = 640  # invitations of the submission benchmark, each submitted twice at once
-MODEL_BACKEND = "django.contrib.auth.backends.ModelBackend"
+# The password door, as a login with a password would record it.
+PASSWORD_BACKEND = "intranet.accounts.backends.AgentBackend"
 
 
 def session_of(agent):
     """A logged-in session created server-side, as a login would (no password check)."""
     session = SessionStore()
     session[SESSION_KEY] = str(agent.pk)
-    session[BACKEND_SESSION_KEY] = MODEL_BACKEND
+    session[BACKEND_SESSION_KEY] = PASSWORD_BACKEND
     session[HASH_SESSION_KEY] = agent.get_session_auth_hash()
     session.create()
     return session.session_key
@@ -75,7 +76,7 @@ def pages():
         "search": "/recherche/?q=compte+rendu",
         "experiment page": f"/experimentations/{experiment.pk}/",
         "Mes tâches": "/experimentations/taches/",
-        "survey form": f"/questionnaires/repondre/{form.token}/",
+        "survey form": f"/questionnaires/{form.survey_id}/repondre/",
         "survey results": f"/questionnaires/{results.pk}/resultats/",
         "impact dashboard": "/tableau-de-bord/",
     }
@@ -99,10 +100,7 @@ def targets():
         "urls": urls,
         "submission_survey": submitters[0].survey_id,
         "submission_fields": [f"q{question.pk}" for question in questions],
-        "submitters": [
-            {"token": invitation.token, "session": session_of(invitation.agent)}
-            for invitation in submitters
-        ],
+        "submitters": [{"session": session_of(invitation.agent)} for invitation in submitters],
     }
 
 

@@ -116,7 +116,12 @@ def generate(database, scale):
     recreate(database)
     manage(database, "migrate", "--noinput", "-v0")
     started = time.perf_counter()
-    manage(database, "generate_bench_data", "--scale", str(scale))
+    subprocess.run(
+        [PYTHON, "bench/city.py", "--scale", str(scale)],
+        env=environment(database),
+        cwd=ROOT,
+        check=True,
+    )
     return time.perf_counter() - started
 
 
@@ -318,7 +323,8 @@ def submit(targets, survey_id):
                 submitter = work.get_nowait()
             except queue.Empty:
                 return
-            path = f"/questionnaires/repondre/{submitter['token']}/"
+            # The survey's own address: answers are never posted to a personal link.
+            path = f"/questionnaires/{survey_id}/repondre/"
             body = urllib.parse.urlencode(
                 {
                     "csrfmiddlewaretoken": csrf,

@@ -1,3 +1,5 @@
+import re
+
 from django.conf import settings
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
@@ -12,6 +14,7 @@ from intranet.accounts import oidc
 from intranet.accounts import views as accounts_views
 from intranet.accounts.views.sign_in import password_links_only
 from intranet.home import views as home_views
+from intranet.media import serve_media
 
 account_patterns = [
     path("connexion/", accounts_views.LoginView.as_view(), name="login"),
@@ -93,10 +96,12 @@ urlpatterns = [
     path("documents/", include(wagtaildocs_urls)),
 ]
 
-if settings.DEBUG:
-    from django.conf.urls.static import static
-
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+# Uploaded images, in production too (SERVE_MEDIA; intranet/media.py says which files).
+urlpatterns += [
+    re_path(
+        rf"^{re.escape(settings.MEDIA_URL.lstrip('/'))}(?P<path>.+)$", serve_media, name="media"
+    ),
+]
 
 urlpatterns += [
     # Wagtail's page serving, the site and the route read from the cache (home/routing.py).

@@ -7,7 +7,7 @@ from wagtail.blocks import StructBlockValidationError
 from wagtail.documents.blocks import DocumentChooserBlock
 from wagtail.images.blocks import ImageBlock
 
-from intranet.home.blocks import QuoteBlock
+from intranet.core.blocks import QuoteBlock
 
 INLINE_FEATURES = ["bold", "italic", "link", "document-link"]
 PROSE_FEATURES = ["h3", "h4", "bold", "italic", "link", "document-link", "ol", "ul"]
@@ -110,7 +110,7 @@ class PracticeBodyBlock(blocks.StreamBlock):
         label=_("Heading"),
         form_classname="title",
         icon="title",
-        template="home/blocks/heading.html",
+        template="core/blocks/heading.html",
     )
     paragraph = blocks.RichTextBlock(label=_("Paragraph"), features=PROSE_FEATURES)
     steps = StepsBlock()

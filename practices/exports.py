@@ -1,14 +1,8 @@
 """The charter's signature list as CSV or XLSX, safe to open in a spreadsheet."""
 
-import csv
-import io
-
 from django.db.models import OuterRef, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from openpyxl import Workbook
-
-from intranet.spreadsheets import neutralised
 
 from .indicators import active_agents
 from .models import CharterSignature
@@ -56,20 +50,3 @@ def signature_rows(page, departments):
             ]
         )
     return rows
-
-
-def to_csv(rows):
-    buffer = io.StringIO()
-    buffer.write("\ufeff")  # Excel opens UTF-8 correctly only with a BOM
-    csv.writer(buffer, delimiter=";").writerows(neutralised(rows))
-    return buffer.getvalue().encode("utf-8")
-
-
-def to_xlsx(rows, title):
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(title=title[:31])
-    for row in neutralised(rows):
-        sheet.append(row)
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()

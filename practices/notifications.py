@@ -6,6 +6,8 @@ from django.template.loader import render_to_string
 from django.utils import translation
 from django_tasks import task
 
+from intranet.core.text import render_subject
+
 
 @task()
 def send_seat_freed_email(enrolment_id):
@@ -29,6 +31,6 @@ def send_seat_freed_email(enrolment_id):
         "site_name": settings.WAGTAIL_SITE_NAME,
     }
     with translation.override(settings.LANGUAGE_CODE):
-        subject = render_to_string("practices/email/seat_freed_subject.txt", context).strip()
+        subject = render_subject("practices/email/seat_freed_subject.txt", context)
         body = render_to_string("practices/email/seat_freed.txt", context)
     send_mail(subject, body, None, [enrolment.agent.email])

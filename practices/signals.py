@@ -1,4 +1,4 @@
-"""Keep the search index and the cached listings (`intranet.home.chrome`) of the pages that
+"""Keep the search index and the cached listings (`intranet.core.content`) of the pages that
 show a tool or a category in step with it.
 """
 
@@ -6,7 +6,7 @@ from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 from wagtail.search.index import insert_or_update_object
 
-from intranet.home.chrome import raise_content_version
+from intranet.core.content import raise_content_version
 
 from .models import PracticeCategory, PracticePage, Tool, ToolGuidePage
 

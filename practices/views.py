@@ -1,21 +1,20 @@
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from intranet.home.visibility import viewable_pages
+from intranet.core.spreadsheets import Sheet, spreadsheet_response
+from intranet.core.visibility import viewable_pages
 
 from . import exports, services
 from .forms import StepForm
 from .indicators import charter_adhesion
 from .models import CharterPage, OnboardingPage, OnboardingStep, TrainingPage, TrainingSession
 from .permissions import reporting_scope
-
-XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def visible_charter(request):
@@ -146,9 +145,4 @@ def adhesion_export(request, file_format):
     charter = visible_charter(request)
     rows = exports.signature_rows(charter, departments)
     filename = f"signatures-charte-v{charter.version}-{timezone.localdate():%Y-%m-%d}"
-    if file_format == "xlsx":
-        response = HttpResponse(exports.to_xlsx(rows, _("Signatures")), content_type=XLSX_TYPE)
-    else:
-        response = HttpResponse(exports.to_csv(rows), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{filename}.{file_format}"'
-    return response
+    return spreadsheet_response([Sheet(_("Signatures"), rows)], file_format, filename)

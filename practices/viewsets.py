@@ -5,6 +5,8 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import path, reverse
+from django.utils import timezone
+from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.defaults import permission_denied
@@ -15,10 +17,12 @@ from wagtail.admin.ui.menus import MenuItem
 from wagtail.admin.ui.tables import BooleanColumn, Column, DateColumn
 from wagtail.admin.views import generic
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
+from wagtail.admin.views.reports import ReportView
 from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
-from intranet.home.visibility import viewable_pages
+from intranet.core.spreadsheets import FrenchCsvExport
+from intranet.core.visibility import viewable_pages
 
 from . import indicators, services
 from .forms import ArrivalForm, AttendanceForm, PeriodForm
@@ -211,66 +215,147 @@ class TrainingSessionViewSet(ModelViewSet):
         ]
 
 
-class ReportView(WagtailAdminTemplateMixin, TemplateView):
-    """A figure of the practices for the people allowed to follow it (see reporting_scope)."""
+class PracticesReportView(FrenchCsvExport, ReportView):
+    """A figure of the practices for the people allowed to follow it (see reporting_scope),
+    its table downloadable as XLSX or CSV through Wagtail's exports."""
 
     header_icon = "doc-full-inverse"
+    paginate_by = None  # a table ends with its total: one page, always
 
     def dispatch(self, request, *args, **kwargs):
         self.departments = reporting_scope(request.user)
         if self.departments is None:
+            # A real 403: Wagtail would turn a raised PermissionDenied into a redirect.
             return permission_denied(request, PermissionDenied())
         return super().dispatch(request, *args, **kwargs)
 
-    def get_breadcrumbs_items(self):
-        return [*self.breadcrumbs_items, {"url": "", "label": self.get_page_title()}]
+    def get_filename(self):
+        return f"{self.export_filename}-{timezone.localdate():%Y-%m-%d}"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["rows"] = context["object_list"]
+        return context
 
 
-class AdhesionReportView(ReportView):
+class DepartmentRatesReportView(PracticesReportView):
+    """A rate per department of the scope, each direction followed by its services, then the
+    scope's total (indicators.rates_by_department)."""
+
+    list_export = ["direction", "service", "total", "done", "rate"]
+
+    def to_row_dict(self, row):
+        department = row.department
+        if department is None:
+            direction, service = _("Total"), ""
+        elif department.parent_id is None:
+            direction, service = department.name, ""
+        else:
+            direction, service = department.parent.name, department.name
+        return {
+            "direction": direction,
+            "service": service,
+            "total": row.total,
+            "done": row.done,
+            "rate": row.rate,
+        }
+
+
+class AdhesionReportView(DepartmentRatesReportView):
     template_name = "practices/admin/adhesion_report.html"
     page_title = gettext_lazy("Charter adhesion")
+    export_filename = "adhesion-charte"
+    export_headings = {
+        "direction": gettext_lazy("Direction"),
+        "service": gettext_lazy("Service"),
+        "total": gettext_lazy("Agents"),
+        "done": gettext_lazy("Signed"),
+        "rate": gettext_lazy("Rate"),
+    }
+
+    @cached_property
+    def charter(self):
+        return viewable_pages(self.request, CharterPage.objects.all()).first()
+
+    def get_queryset(self):
+        if self.charter is None:
+            return []
+        return indicators.charter_adhesion(self.charter, self.departments)
 
     def get_context_data(self, **kwargs):
-        charter = viewable_pages(self.request, CharterPage.objects.all()).first()
-        rows = indicators.charter_adhesion(charter, self.departments) if charter else []
-        return super().get_context_data(charter=charter, rows=rows, **kwargs)
+        return super().get_context_data(charter=self.charter, **kwargs)
 
 
-class OnboardingReportView(ReportView):
+class OnboardingReportView(DepartmentRatesReportView):
     template_name = "practices/admin/onboarding_report.html"
     page_title = gettext_lazy("Onboarding completion")
+    export_filename = "integration"
+    export_headings = {
+        "direction": gettext_lazy("Direction"),
+        "service": gettext_lazy("Service"),
+        "total": gettext_lazy("Newcomers"),
+        "done": gettext_lazy("Path complete"),
+        "rate": gettext_lazy("Rate"),
+    }
+
+    @cached_property
+    def onboarding(self):
+        return OnboardingPage.objects.live().first()
+
+    @cached_property
+    def form(self):
+        return ArrivalForm(self.request.GET or None)
+
+    @cached_property
+    def since(self):
+        return self.form.since(default=newcomers_since())
+
+    def get_queryset(self):
+        if self.onboarding is None:
+            return []
+        return indicators.onboarding_completion(self.onboarding, self.departments, self.since)
 
     def get_context_data(self, **kwargs):
-        onboarding = OnboardingPage.objects.live().first()
-        form = ArrivalForm(self.request.GET or None)
-        since = form.since(default=newcomers_since())
-        rows = (
-            indicators.onboarding_completion(onboarding, self.departments, since)
-            if onboarding
-            else []
-        )
         return super().get_context_data(
-            onboarding=onboarding,
-            rows=rows,
-            since=since,
-            form=form,
+            onboarding=self.onboarding,
+            since=self.since,
+            form=self.form,
             newcomer_months=NEWCOMER_MONTHS,
             **kwargs,
         )
 
 
-class TrainingReportView(ReportView):
+class TrainingReportView(PracticesReportView):
     template_name = "practices/admin/training_report.html"
     page_title = gettext_lazy("Training participation")
+    export_filename = "formations"
+    list_export = ["title", "sessions", "registered", "participants", "absents"]
+    export_headings = {
+        "title": gettext_lazy("Training"),
+        "sessions": gettext_lazy("Sessions"),
+        "registered": gettext_lazy("Registered"),
+        "participants": gettext_lazy("Participants"),
+        "absents": gettext_lazy("Absent"),
+    }
+
+    @cached_property
+    def form(self):
+        return PeriodForm(self.request.GET or None)
+
+    @cached_property
+    def period(self):
+        return self.form.period(default_days=365)
+
+    def get_queryset(self):
+        start, end = self.period
+        return indicators.participants_by_training(start, end, self.departments)
 
     def get_context_data(self, **kwargs):
-        form = PeriodForm(self.request.GET or None)
-        start, end = form.period(default_days=365)
+        start, end = self.period
         return super().get_context_data(
-            form=form,
+            form=self.form,
             start=start,
             end=end,
-            by_training=indicators.participants_by_training(start, end, self.departments),
             by_month=indicators.participants_by_month(start, end, self.departments),
             participants=indicators.distinct_participants(start, end, self.departments),
             **kwargs,

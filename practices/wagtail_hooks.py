@@ -10,11 +10,14 @@ from django.utils.translation import gettext_lazy
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
 
-from intranet.accounts.personal_data import HOOK_NAME as PERSONAL_DATA_HOOK
-from intranet.accounts.personal_data import PersonalDataSection
-from intranet.home.attention import HOOK_NAME, AttentionItem
-from intranet.home.chrome import shared_content
-from intranet.home.visibility import viewable_pages, viewable_through
+from intranet.core.content import shared_content
+from intranet.core.hooks import (
+    ATTENTION_ITEMS,
+    PERSONAL_DATA,
+    AttentionItem,
+    PersonalDataSection,
+)
+from intranet.core.visibility import viewable_pages, viewable_through
 
 from .models import (
     CharterPage,
@@ -92,7 +95,7 @@ def register_training_report():
     )
 
 
-@hooks.register(HOOK_NAME)
+@hooks.register(ATTENTION_ITEMS)
 def charter_to_sign(request):
     """The charter, while the agent has not signed its current version."""
 
@@ -122,7 +125,7 @@ def charter_to_sign(request):
     return [AttentionItem(title, url, description)]
 
 
-@hooks.register(HOOK_NAME)
+@hooks.register(ATTENTION_ITEMS)
 def onboarding_progress(request):
     """A newcomer's progress along the onboarding path, until it is complete."""
     if not is_newcomer(request.user):
@@ -151,7 +154,7 @@ def onboarding_progress(request):
     ]
 
 
-@hooks.register(HOOK_NAME)
+@hooks.register(ATTENTION_ITEMS)
 def next_training_sessions(request):
     """The agent's next sessions, waiting lists included."""
     enrolments = (
@@ -190,7 +193,7 @@ def next_training_sessions(request):
     return items
 
 
-@hooks.register(HOOK_NAME)
+@hooks.register(ATTENTION_ITEMS)
 def latest_practices(request):
     """Practices published in the last weeks (the list is kept for the day, or until the next
     publication).
@@ -213,7 +216,7 @@ def latest_practices(request):
     return shared_content(request, "latest-practices", latest, timezone.localdate())
 
 
-@hooks.register(PERSONAL_DATA_HOOK)
+@hooks.register(PERSONAL_DATA)
 def practices_data(agent):
     """Charter signatures, training enrolments and onboarding steps done."""
     return [

@@ -15,10 +15,10 @@ from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from intranet.accounts.csvfiles import normalise_header
+from intranet.core.files import ImportRefused, normalise_header
 
 from .models import Competence, CompetenceResult, PixCampaign, PixParticipation
-from .pixfiles import CompetenceValues, PixImportError, read_export
+from .pixfiles import CompetenceValues, read_export
 
 PARTICIPATION_FIELDS = [
     "agent_id",
@@ -39,6 +39,17 @@ PARTICIPATION_FIELDS = [
 ]
 CAMPAIGN_FIELDS = ["code", "name", "organisation", "target_profile", "file_rows"]
 RESULT_FIELDS = ["level", "pix", "mastery_rate", "targeted_skills", "mastered_skills"]
+WRITE_CHUNK = 2_000  # participants written between two progress reports
+
+
+class Progress:
+    """Told how far an import has gone; this one tells nobody (see skills.tasks.JobProgress)."""
+
+    def checking(self, lines_done, lines_total):
+        """The file is being checked, before anything is written."""
+
+    def writing(self, participants_done, participants_total):
+        """The participants are matched and written, inside the import's transaction."""
 
 
 @dataclass
@@ -207,17 +218,23 @@ def participants_of(export):
     return participants
 
 
-def import_pix(data: bytes, *, imported_by=None, dry_run=False) -> ImportReport:
-    """Import one PIX Orga export; raise PixImportError, with every problem, if refused."""
-    export = read_export(data)
+def import_pix(data: bytes, *, imported_by=None, dry_run=False, progress=None) -> ImportReport:
+    """Import one PIX Orga export; raise ImportRefused, with every problem, if refused.
+
+    ``progress`` (a :class:`Progress`) is told how far the checking and the writing went.
+    """
+    progress = progress or Progress()
+    export = read_export(data, checked=progress.checking)
+    # The step changes before the transaction opens: visible at once on every database.
+    progress.writing(0, 0)
     try:
         with transaction.atomic():
-            report = write_campaign(export, imported_by)
+            report = write_campaign(export, imported_by, progress)
             report.dry_run = dry_run
             if dry_run:
                 transaction.set_rollback(True)
     except IntegrityError as error:
-        raise PixImportError(
+        raise ImportRefused(
             [
                 _(
                     "Another import of this campaign ran at the same time; nothing was "
@@ -241,13 +258,13 @@ def lock_campaign(pix_id):
             )
 
 
-def write_campaign(export, imported_by):
+def write_campaign(export, imported_by, progress):
     lock_campaign(export.pix_id)
     campaign = PixCampaign.objects.select_for_update().filter(
         pix_id=export.pix_id
     ).first() or PixCampaign(pix_id=export.pix_id, kind=export.kind)
     if campaign.kind != export.kind:
-        raise PixImportError(
+        raise ImportRefused(
             [
                 _(
                     "The campaign %(pix_id)s was imported as a %(known)s; this file is an "
@@ -290,14 +307,14 @@ def write_campaign(export, imported_by):
     if report.campaign_created:
         campaign.imported_at, campaign.imported_by = timezone.now(), imported_by
         campaign.save()
-    write_participations(campaign, participants, report)
+    write_participations(campaign, participants, report, progress)
     if not report.campaign_created and report.changed:
         campaign.imported_at, campaign.imported_by = timezone.now(), imported_by
         campaign.save(update_fields=[*CAMPAIGN_FIELDS, "imported_at", "imported_by"])
     return report
 
 
-def write_participations(campaign, participants, report):
+def write_participations(campaign, participants, report, progress):
     """Write only what differs from the database; bulk queries, none per row."""
     competence_ids = dict(Competence.objects.values_list("code", "pk"))
     competence_codes = {pk: code for code, pk in competence_ids.items()}
@@ -335,18 +352,22 @@ def write_participations(campaign, participants, report):
 
     removed = [participation.pk for participation in existing.values()]
     PixParticipation.objects.filter(pk__in=removed + to_replace).delete()
-    created = PixParticipation.objects.bulk_create(
-        PixParticipation(campaign=campaign, **participant.values) for participant in to_create
-    )
-    insert_results(
-        (
-            participation.pk,
-            competence_ids[code],
-            *(getattr(values, name) for name in RESULT_FIELDS),
+    # In chunks, each with its results, so that progress can be told while writing.
+    for start in range(0, len(to_create), WRITE_CHUNK):
+        chunk = to_create[start : start + WRITE_CHUNK]
+        created = PixParticipation.objects.bulk_create(
+            PixParticipation(campaign=campaign, **participant.values) for participant in chunk
         )
-        for participation, participant in zip(created, to_create, strict=True)
-        for code, values in participant.results.items()
-    )
+        insert_results(
+            (
+                participation.pk,
+                competence_ids[code],
+                *(getattr(values, name) for name in RESULT_FIELDS),
+            )
+            for participation, participant in zip(created, chunk, strict=True)
+            for code, values in participant.results.items()
+        )
+        progress.writing(start + len(chunk), len(to_create))
     report.created = len(to_create) - report.updated
     report.removed = len(removed)
 

@@ -13,17 +13,12 @@ from django.db.models.functions import Coalesce
 from wagtail.permission_policies import BasePermissionPolicy
 
 from intranet.accounts.models import Department
-
-SKILLS_OFFICERS = "Référents compétences"
+from intranet.accounts.roles import SKILLS_OFFICERS, has_reports, has_role
 
 
 def is_skills_officer(user):
-    """Superusers and members of the skills officers' group (cached on the user)."""
-    if not hasattr(user, "_is_skills_officer"):
-        user._is_skills_officer = user.is_active and (
-            user.is_superuser or user.groups.filter(name=SKILLS_OFFICERS).exists()
-        )
-    return user._is_skills_officer
+    """Superusers and members of the skills officers' group."""
+    return user.is_active and (user.is_superuser or has_role(user, SKILLS_OFFICERS))
 
 
 @dataclass(frozen=True)
@@ -48,7 +43,7 @@ def aggregate_access(user):
     """What ``user`` may see of the group figures; PermissionDenied for a plain agent."""
     if is_skills_officer(user):
         return AggregateAccess(list(ordered(Department.objects.all())))
-    if user.reports.exists():
+    if has_reports(user):
         if user.department_id is None:
             return AggregateAccess([])
         # with_descendants() only needs the key: no query for the department itself.

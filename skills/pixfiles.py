@@ -12,7 +12,7 @@ from decimal import Decimal, InvalidOperation
 
 from django.utils.translation import gettext as _
 
-from intranet.accounts.csvfiles import UnreadableFile, decode, normalise_header, read_rows
+from intranet.core.files import ImportRefused, UnreadableFile, decode, normalise_header, read_rows
 
 from .framework import AREAS, COMPETENCES, MAX_LEVEL, MAX_PIX_PER_COMPETENCE
 from .models import PixCampaign
@@ -23,6 +23,7 @@ YES, NO = "oui", "non"
 FORMULA_GUARDED = ("'-", "'@", "'=", "'+")
 DATE_FORMATS = ("%d/%m/%Y %H:%M", "%d/%m/%Y %H:%M:%S", "%d/%m/%Y", "%Y-%m-%d")
 MAX_LISTED_PROBLEMS = 50
+CHECK_PROGRESS_EVERY = 5_000  # lines; about half a second of checking
 RATE_PRECISION = Decimal("0.001")  # what the database keeps
 
 FIXED_COLUMNS = ["nom de l'organisation", "id campagne", "code", "nom de la campagne"]
@@ -96,14 +97,6 @@ ENGLISH_PREFIXES = (
 COMPETENCE_CODES = {normalise_header(name): code for code, name in COMPETENCES}
 COMPETENCE_NAMES = dict(COMPETENCES)
 AREA_NAMES = {normalise_header(name) for _code, name, _competences in AREAS}
-
-
-class PixImportError(Exception):
-    """The file was refused; ``problems`` lists the reasons, one line each."""
-
-    def __init__(self, problems):
-        super().__init__("\n".join(problems))
-        self.problems = problems
 
 
 @dataclass(frozen=True)
@@ -228,29 +221,32 @@ class Problems:
                 problems.append(
                     _("… and %(count)s other problems.") % {"count": self.count - len(self.listed)}
                 )
-            raise PixImportError(problems)
+            raise ImportRefused(problems)
 
 
-def read_export(data: bytes) -> PixExport:
-    """Decode, recognise and validate a PIX export; raise PixImportError if anything is wrong."""
+def read_export(data: bytes, checked=None) -> PixExport:
+    """Decode, recognise and validate a PIX export; raise ImportRefused if anything is wrong.
+
+    ``checked(lines_done, lines_total)``, if given, is told every few thousand lines.
+    """
     try:
         lines = list(read_rows(decode(data)))
     except UnreadableFile as error:
-        raise PixImportError([str(error)]) from error
+        raise ImportRefused([str(error)]) from error
     if not lines:
-        raise PixImportError([_("The file is empty.")])
+        raise ImportRefused([_("The file is empty.")])
     _line, header = lines[0]
     layout = read_header([unguard(cell.strip()) for cell in header])
     if len(lines) == 1:
-        raise PixImportError([_("The file has a header but no participant.")])
-    return read_participants(layout, lines[1:])
+        raise ImportRefused([_("The file has a header but no participant.")])
+    return read_participants(layout, lines[1:], checked)
 
 
 def read_header(headers):
     normalised = [normalise_header(header) for header in headers]
     if normalised[: len(FIXED_COLUMNS)] != FIXED_COLUMNS:
         if is_english(normalised):
-            raise PixImportError(
+            raise ImportRefused(
                 [
                     _(
                         "This is an English PIX Orga export: only French exports are "
@@ -264,7 +260,7 @@ def read_header(headers):
             for index, expected in enumerate(FIXED_COLUMNS)
             if index >= len(normalised) or normalised[index] != expected
         )
-        raise PixImportError(
+        raise ImportRefused(
             [
                 _(
                     "Line 1, column %(column)s: this is not a PIX Orga campaign export "
@@ -283,7 +279,7 @@ def read_header(headers):
     elif SHARED in normalised and PROGRESSION in normalised:
         layout = read_assessment_header(headers, normalised, problems)
     else:
-        raise PixImportError(
+        raise ImportRefused(
             [
                 _(
                     "Line 1: neither the column “%(sent)s” of a profiles collection nor "
@@ -557,14 +553,16 @@ class RowReader:
         return None
 
 
-def read_participants(layout, lines):
+def read_participants(layout, lines, checked=None):
     problems = Problems()
     rows, campaign = [], None
     campaign_columns = [0, 1, 2, 3]
     if layout.target_profile is not None:
         campaign_columns.append(layout.target_profile)
     last_line = lines[-1][0]
-    for line, cells in lines:
+    for count, (line, cells) in enumerate(lines, start=1):
+        if checked and count % CHECK_PROGRESS_EVERY == 0:
+            checked(count, len(lines))
         if len(cells) != layout.width:
             message = _("Line %(line)s: %(found)s columns instead of %(expected)s.") % {
                 "line": line,
@@ -593,6 +591,8 @@ def read_participants(layout, lines):
                         % {"value": value, "first_line": campaign[0], "first": first},
                     )
         rows.append(read_row(reader))
+    if checked:
+        checked(len(lines), len(lines))
     problems.raise_if_any()
     organisation, pix_id, code, name, *target = campaign[1]
     return PixExport(

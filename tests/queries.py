@@ -1,9 +1,9 @@
-"""Counting a page's queries when shared content is cached (`intranet.home.chrome`)."""
+"""Counting a page's queries when shared content is cached (`intranet.core.content`)."""
 
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from intranet.home.chrome import raise_content_version
+from intranet.core.content import raise_content_version
 
 
 def visit_queries(client, url, params=None):

@@ -1,11 +1,12 @@
-"""The benchmark's generated city (`manage.py generate_bench_data`, docs/performance.md)."""
+"""The benchmark's generated city (`bench/city.py`, docs/performance.md)."""
 
 import io
 
 import pytest
-from django.core.management import CommandError, call_command
 from django.db import connection
 from django.db.models import Sum
+
+from bench.city import CityRefused, generate_city
 
 on_postgresql = pytest.mark.skipif(
     connection.vendor != "postgresql", reason="the generator fills big tables in PostgreSQL"
@@ -15,25 +16,21 @@ on_postgresql = pytest.mark.skipif(
 @pytest.mark.django_db
 @pytest.mark.skipif(connection.vendor == "postgresql", reason="the refusal is for other databases")
 def test_the_generator_refuses_a_database_other_than_postgresql():
-    with pytest.raises(CommandError, match="PostgreSQL"):
-        call_command("generate_bench_data", scale=0.01)
+    with pytest.raises(CityRefused, match="PostgreSQL"):
+        generate_city(scale=0.01)
 
 
 @on_postgresql
 @pytest.mark.django_db(transaction=True)
 def test_the_generator_builds_the_city_at_the_requested_scale():
+    from bench.city import BENCH_AGENT, STAGES, SUBMISSION_SURVEY
     from experiments.models import Experiment
     from intranet.accounts.models import Agent
-    from intranet.home.management.commands.generate_bench_data import (
-        BENCH_AGENT,
-        STAGES,
-        SUBMISSION_SURVEY,
-    )
     from practices.models import PracticePage
     from surveys.models import Answer, AnswerTally, Invitation, Response, Survey
     from surveys.tallies import tally_differences
 
-    call_command("generate_bench_data", scale=0.05, stdout=io.StringIO())
+    generate_city(scale=0.05, stdout=io.StringIO())
 
     assert Agent.objects.count() == 110
     assert PracticePage.objects.live().count() == 15
@@ -55,5 +52,5 @@ def test_the_generator_builds_the_city_at_the_requested_scale():
     submission = Survey.objects.get(title=SUBMISSION_SURVEY)
     assert submission.invitations.filter(answered=False).count() == 110
 
-    with pytest.raises(CommandError, match="already holds"):
-        call_command("generate_bench_data", scale=0.05)
+    with pytest.raises(CityRefused, match="already holds"):
+        generate_city(scale=0.05)

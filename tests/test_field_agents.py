@@ -9,8 +9,9 @@ from django.core import mail
 from django.urls import reverse
 
 from experiments.models import Experiment
-from intranet.accounts.importers import AgentImportError, import_agents
+from intranet.accounts.importers import import_agents
 from intranet.accounts.models import Agent
+from intranet.core.files import ImportRefused
 from practices.models import Enrolment
 from surveys import services as survey_services
 
@@ -63,14 +64,14 @@ def test_the_directory_import_accepts_rows_without_email(make_agent):
 
 
 def test_a_manager_given_by_an_unknown_matricule_is_refused():
-    with pytest.raises(AgentImportError) as refused:
+    with pytest.raises(ImportRefused) as refused:
         import_agents(csv_bytes([row("000002", "Terrain", "Ana", "", manager="999999")]))
     assert "999999" in str(refused.value)
     assert not Agent.objects.exists()
 
 
 def test_an_agent_cannot_be_their_own_manager_by_matricule():
-    with pytest.raises(AgentImportError):
+    with pytest.raises(ImportRefused):
         import_agents(csv_bytes([row("000002", "Terrain", "Ana", "", manager="000002")]))
 
 

@@ -170,12 +170,12 @@ def test_home_page_greets_the_agent_and_lists_latest_content(agent_client, site)
 def test_home_page_shows_what_apps_register_for_the_agent(agent_client, site):
     from wagtail import hooks
 
-    from intranet.home.attention import HOOK_NAME, AttentionItem
+    from intranet.core.hooks import ATTENTION_ITEMS, AttentionItem
 
     def provider(request):
         return [AttentionItem("Signer la charte", "/charte/", f"Pour {request.user.first_name}")]
 
-    with hooks.register_temporarily(HOOK_NAME, provider):
+    with hooks.register_temporarily(ATTENTION_ITEMS, provider):
         content = agent_client.get("/").content.decode()
     assert "Signer la charte" in content
     assert "Pour Claire" in content

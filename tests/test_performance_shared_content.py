@@ -1,4 +1,4 @@
-"""Shared content kept in the cache under the content version (intranet/home/chrome.py): the
+"""Shared content kept in the cache under the content version (intranet/core/content.py): the
 menu, the header's links, the home page's lists, the practice library and a practice's links.
 A change shows at the next visit, in every worker; an agent never sees what is refused to them.
 """
@@ -12,7 +12,8 @@ from django.urls import reverse
 from wagtail.models import Page, PageViewRestriction
 
 from experiments import services as experiments
-from intranet.home.models import ContentVersion, StandardPage
+from intranet.core.models import ContentVersion
+from intranet.home.models import StandardPage
 from practices.models import PracticeCategory
 from surveys.models import Invitation
 

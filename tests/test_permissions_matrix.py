@@ -14,10 +14,12 @@ refused too, and leave the database as it was. Per-object cases (the same URL wi
 else's object) follow the matrix.
 """
 
+from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
 from django.apps import apps
+from django.conf import settings
 from django.contrib.auth.models import Group
 from django.contrib.messages import get_messages
 from django.core.cache import caches
@@ -59,6 +61,8 @@ SESSIONS     = (LOGIN, LOGIN, LOGIN, LOGIN, LOGIN, DENIED, DENIED, 200,   200)
 SKILLS_ADMIN = (LOGIN, LOGIN, LOGIN, LOGIN, LOGIN, DENIED, DENIED, 200,   200)
 SUPERUSER    = (LOGIN, LOGIN, LOGIN, LOGIN, LOGIN, DENIED, DENIED, DENIED, 200)
 INVITED_ONE  = (LOGIN, 403,   200,   403,   403,   403,   403,    403,    403)
+# A personal link: its own agent goes on to the survey's address, every other is refused.
+OWN_LINK     = (LOGIN, 403,   REDIRECT, 403, 403,   403,   403,    403,    403)
 LEADS        = (LOGIN, 403,   403,   200,   403,   403,   403,    403,    200)
 ASSIGNEE     = (LOGIN, 403,   403,   200,   403,   403,   403,    403,    403)
 TEAM         = (LOGIN, 403,   200,   200,   200,   403,   403,    403,    200)
@@ -102,10 +106,14 @@ MATRIX = {
     # "Mes données": one's own data only (the URL names nobody).
     "my_data":                          EVERY_AGENT,
     "my_data_download":                 EVERY_AGENT,
+    "logout_everywhere":                POST_ONLY,  # ends every session of the agent
+    # Uploaded images, served like every page of the intranet (intranet/media.py).
+    "media":                            EVERY_AGENT,
     # Surveys: the open survey invites everybody; the barometer is the editor's.
     "surveys:mine":                     EVERY_AGENT,
     "surveys:detail":                   EVERY_AGENT,
-    "surveys:answer":                   INVITED_ONE,
+    "surveys:answer":                   EVERY_AGENT,  # every role is invited to it
+    "surveys:answer_link":              OWN_LINK,
     "surveys:results":                  SURVEY_STAFF,
     "surveys:export_csv":               SURVEY_STAFF,
     "surveys:export_xlsx":              SURVEY_STAFF,
@@ -139,6 +147,7 @@ MATRIX = {
     "practices_onboarding":             ADMIN_USERS,
     "practices_trainings":              ADMIN_USERS,
     "skills_import_pix":                PIX_IMPORT,
+    "skills_import_pix_job":            PIX_IMPORT,  # the skills officer's own import
     "accounts_departed":                SUPERUSER_403,
     "accounts_anonymise":               SUPERUSER_403,  # a departed agent
     "surveys_admin:index":              SURVEY_ADMIN,
@@ -191,6 +200,7 @@ JOURNAL      = (LOGIN, 403,   302,   302,   403,   403,   403,    403,    403)
 POSTS = {
     "logout":                           TO_LOGIN,  # logged out, sent to the login page
     "wagtail_admin_logout":             TO_LOGIN,
+    "logout_everywhere":                TO_LOGIN,
     # An empty entry is refused with a message: only the team may write in the journal.
     "experiments:journal":              JOURNAL,
     "practices:sign_charter":           DONE,
@@ -230,11 +240,13 @@ SETTINGS = {
 # The object each URL with parameters is requested with.
 ARGUMENTS = {
     "page": lambda d: [d.objects["practice_page"].url.lstrip("/")],
+    "media": lambda d: [uploaded_image_path()],
     "password_reset_confirm": lambda d: ["MQ", "mauvais-jeton"],
     "activation_confirm": lambda d: ["MQ", "mauvais-jeton"],
     "surveys:invitation_sheets": lambda d: [d.objects["barometer"].pk],
     "surveys:detail": lambda d: [d.objects["open_survey"].pk],
-    "surveys:answer": lambda d: [d.objects["participant_invitation"].token],
+    "surveys:answer": lambda d: [d.objects["open_survey"].pk],
+    "surveys:answer_link": lambda d: [d.objects["participant_invitation"].token],
     "surveys:results": lambda d: [d.objects["barometer"].pk],
     "surveys:export_csv": lambda d: [d.objects["barometer"].pk],
     "surveys:export_xlsx": lambda d: [d.objects["barometer"].pk],
@@ -249,6 +261,7 @@ ARGUMENTS = {
     "practices:onboarding_step": lambda d: [d.objects["onboarding_step"].pk],
     "training_sessions:attendance": lambda d: [d.objects["session"].pk],
     "pixcampaign:inspect": lambda d: [d.objects["pix_campaign"].pk],
+    "skills_import_pix_job": lambda d: [d.objects["pix_import"].pk],
     "accounts_anonymise": lambda d: [d.objects["departed_agent"].pk],
     "wagtailadmin_explore": lambda d: [d.objects["practice_page"].get_parent().pk],
     "wagtailadmin_pages:edit": lambda d: [d.objects["practice_page"].pk],
@@ -313,15 +326,19 @@ def client_for(demo, role):
 
 
 def database_state():
-    """Row counts of our apps, Wagtail's pages and viewflow, and the fields actions change."""
-    from intranet.accounts.models import Agent
+    """Row counts of our apps, Wagtail's pages and viewflow, and the fields actions change.
+
+    Login sessions aside: each client of a check logs in, and logging out ends sessions.
+    """
+    from intranet.accounts.models import Agent, AgentSession
     from surveys.models import Survey
 
     labels = {"wagtailcore", "viewflow", "auth"}
     models = [
         model
         for model in apps.get_models()
-        if is_ours(model.__module__) or model._meta.app_label in labels
+        if (is_ours(model.__module__) or model._meta.app_label in labels)
+        and model is not AgentSession
     ]
     return {
         "counts": {model._meta.label: model._default_manager.count() for model in models},
@@ -366,6 +383,14 @@ def check_row(demo, path, expected, label, posts=None):
 
 def refusal(wanted):
     return wanted == REFUSALS or wanted in REFUSALS
+
+
+def uploaded_image_path():
+    """A file where Wagtail puts uploaded images (the demo uploads none)."""
+    folder = Path(settings.MEDIA_ROOT) / "original_images"
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "matrice.png").write_bytes(b"\x89PNG")
+    return "original_images/matrice.png"
 
 
 def url_of(name, demo):
@@ -437,21 +462,21 @@ def test_an_invitation_link_opens_only_for_its_own_agent(demo):
         role: Invitation.objects.get(survey=survey, agent=demo.users[role]) for role in SIGNED_IN
     }
     for owner, invitation in invitations.items():
-        path = reverse("surveys:answer", args=[invitation.token])
+        path = reverse("surveys:answer_link", args=[invitation.token])
         for role in SIGNED_IN:
-            assert status_of(demo, demo.users[role], path) == (200 if role == owner else 403), (
+            assert status_of(demo, demo.users[role], path) == (302 if role == owner else 403), (
                 f"{role} opening the invitation of {owner}"
             )
     answers = {f"q{question.pk}": "10" for question in survey.questions.all()}
     claire = invitations["participant"]
-    path = reverse("surveys:answer", args=[claire.token])
+    path = reverse("surveys:answer_link", args=[claire.token])
     for role in SIGNED_IN:
         if role != "participant":
             assert status_of(demo, demo.users[role], path, "post", answers) == 403
     claire.refresh_from_db()
     assert not claire.answered
     assert not Response.objects.filter(survey=survey).exists()
-    unknown = reverse("surveys:answer", args=["jeton-inconnu"])
+    unknown = reverse("surveys:answer_link", args=["jeton-inconnu"])
     assert status_of(demo, demo.users["participant"], unknown) == 404
 
 
@@ -580,7 +605,7 @@ def test_an_export_under_k_answers_is_refused_even_to_the_owner(demo):
 
 def test_survey_results_hide_the_directions_under_k(demo):
     from intranet.accounts.models import Department
-    from surveys.services import submit_response
+    from surveys.services import close, submit_response
 
     survey = demo.objects["open_survey"]
     question = survey.questions.get(kind="recommendation")
@@ -590,6 +615,7 @@ def test_survey_results_hide_the_directions_under_k(demo):
             agent__department__in=direction.with_descendants()
         )[:answers]:
             submit_response(invitation, {question: 10})
+    close(survey)  # an anonymous survey's answers are published once it is closed
     response = client_for_user(demo.users["editor"]).get(
         reverse("surveys:results", args=[survey.pk])
     )
@@ -808,3 +834,15 @@ def test_the_lead_or_sponsor_of_an_experiment_is_not_deleted_but_kept(demo):
             assert response["Location"] == reverse("wagtailusers_users:index")
             assert "error" in [m.level_tag for m in get_messages(response.wsgi_request)]
         assert Agent.objects.filter(pk=demo.users[role].pk).exists()
+
+
+def test_a_pix_import_page_opens_only_for_its_uploader_and_superusers(demo):
+    from intranet.accounts.models import Agent
+
+    other_officer = Agent.objects.create_user("autre.referente@ville.test", "motdepasse-solide")
+    other_officer.groups.add(Group.objects.get(name="Référents compétences"))
+    path = reverse("skills_import_pix_job", args=[demo.objects["pix_import"].pk])
+
+    assert status_of(demo, demo.users["skills"], path) == 200
+    assert status_of(demo, demo.users["superuser"], path) == 200
+    assert status_of(demo, other_officer, path) == 404

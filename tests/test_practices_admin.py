@@ -1,12 +1,19 @@
+import csv
+import io
+
 import pytest
 from django.contrib.auth.models import Group, Permission
 from django.urls import reverse
+from openpyxl import load_workbook
 
+from intranet.accounts.models import Department
+from practices import services
 from practices.models import Enrolment
 
 from .test_practices_factories import (
     enrol,
     make_charter,
+    make_onboarding,
     make_session,
     make_training,
     make_training_catalogue,
@@ -59,13 +66,81 @@ def test_a_manager_with_admin_access_sees_only_their_department_in_the_report(
     assert names == [department.name]
 
 
+def downloaded_rows(response, file_format):
+    """The rows of a report's download, each cell as text (an empty cell as "")."""
+    assert response.status_code == 200
+    content = b"".join(response.streaming_content)
+    if file_format == "csv":
+        # As our own exports: a BOM and ";", for a French spreadsheet.
+        assert content.startswith("\ufeff".encode())
+        return list(csv.reader(io.StringIO(content.decode("utf-8-sig")), delimiter=";"))
+    workbook = load_workbook(io.BytesIO(content))
+    return [
+        ["" if cell is None else str(cell) for cell in row]
+        for row in workbook.active.iter_rows(values_only=True)
+    ]
+
+
+@pytest.mark.parametrize("file_format", ["csv", "xlsx"])
+def test_the_adhesion_report_downloads_its_table_by_direction_and_service(
+    client, make_agent, site, department, file_format
+):
+    charter = make_charter(site)
+    editor = member(make_agent, "Éditeurs", "Éditrice")
+    services.sign_charter(charter, make_agent("Signataire"))
+    client.force_login(editor)
+    assert reverse("practices_adhesion") + f"?export={file_format}" in (
+        client.get(reverse("practices_adhesion")).content.decode()
+    )
+    response = client.get(reverse("practices_adhesion"), {"export": file_format})
+    assert response["Content-Disposition"].startswith('attachment; filename="adhesion-charte-')
+    direction = department.parent.name
+    assert downloaded_rows(response, file_format) == [
+        ["Direction", "Service", "Agents", "Signé", "Taux"],
+        [direction, "", "2", "1", "50"],
+        [direction, department.name, "2", "1", "50"],
+        ["Total", "", "2", "1", "50"],
+    ]
+
+
+def test_a_manager_downloads_only_their_department(client, make_agent, site, department):
+    make_charter(site)
+    make_onboarding(site)
+    Department.objects.create(name="Direction des finances")
+    manager = member(make_agent, "Chefs de projet", "Cheffe")
+    manager.user_permissions.add(Permission.objects.get(codename="access_admin"))
+    make_agent("Équipier", manager=manager)
+    client.force_login(manager)
+    for name in ["practices_adhesion", "practices_onboarding"]:
+        rows = downloaded_rows(client.get(reverse(name), {"export": "csv"}), "csv")
+        assert [row[:2] for row in rows[1:]] == [
+            [department.parent.name, department.name],
+            ["Total", ""],
+        ]
+
+
+def test_the_training_report_downloads_its_participants_per_training(client, make_agent, site):
+    officer = member(make_agent, "Référents compétences", "Référente")
+    training = make_training(make_training_catalogue(site), "Visio")
+    session = make_session(training, days=-7)
+    enrol(session, make_agent(), Enrolment.Status.ATTENDED)
+    enrol(session, make_agent(), Enrolment.Status.ABSENT)
+    client.force_login(officer)
+    response = client.get(reverse("practices_trainings"), {"export": "xlsx"})
+    assert downloaded_rows(response, "xlsx") == [
+        ["Formation", "Sessions", "Inscrit·e", "Participants", "Absent·e"],
+        [training.title, "1", "2", "1", "1"],
+    ]
+
+
 def test_an_agent_has_no_practices_report(client, agent, site):
     make_charter(site)
     client.force_login(agent)
     for name in ["practices_adhesion", "practices_onboarding", "practices_trainings"]:
-        response = client.get(reverse(name))
-        assert response.status_code == 302
-        assert response.url.startswith(reverse("login"))
+        for query in [{}, {"export": "csv"}]:
+            response = client.get(reverse(name), query)
+            assert response.status_code == 302
+            assert response.url.startswith(reverse("login"))
 
 
 def test_the_moderation_workflow_can_be_changed_in_the_settings(admin_client):

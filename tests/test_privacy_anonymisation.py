@@ -5,7 +5,6 @@ import io
 import pytest
 from axes.models import AccessAttempt, AccessFailureLog
 from django.contrib.auth.models import Group
-from django.contrib.sessions.models import Session
 from django.core.management import CommandError, call_command
 from django.test import Client
 from django.urls import reverse
@@ -18,7 +17,7 @@ from intranet.accounts.anonymisation import (
     anonymise_agent,
     is_anonymised,
 )
-from intranet.accounts.models import Agent
+from intranet.accounts.models import Agent, AgentSession
 from practices.models import PracticePage
 from skills.models import PixCampaign, PixParticipation
 from surveys.models import Answer, Invitation, Response
@@ -219,7 +218,7 @@ def test_the_other_agents_sessions_survive(make_agent):
     departed.is_active = False
     departed.save()
     anonymise_agent(departed)
-    owners = [session.get_decoded().get("_auth_user_id") for session in Session.objects.all()]
+    owners = [session.get_decoded().get("_auth_user_id") for session in AgentSession.objects.all()]
     assert owners == [str(colleague.pk)]
 
 

@@ -12,7 +12,7 @@ from openpyxl import load_workbook
 
 from experiments.models import Experiment
 from intranet.accounts.models import Department
-from intranet.spreadsheets import FORMULA_PREFIXES, neutralise
+from intranet.core.spreadsheets import FORMULA_PREFIXES, neutralise
 from practices import services as practices_services
 from surveys.models import Invitation
 from surveys.services import submit_response

@@ -14,7 +14,7 @@ from experiments import services as experiment_services
 from intranet.accounts.models import Agent
 from intranet.home.models import StandardPage
 from surveys.models import Invitation
-from surveys.services import submit_response
+from surveys.services import close, submit_response
 
 from .test_experiments_flow import framing, started
 from .test_import_agents import csv_bytes, row
@@ -55,6 +55,7 @@ def answered_survey(make_agent, make_survey):
     for answer in [*PAYLOADS, "Très bien", "Rien", "À revoir"]:
         invitation = Invitation.objects.create(survey=survey, agent=make_agent())
         submit_response(invitation, {question: answer})
+    close(survey)  # an anonymous survey's answers are published once it is closed
     return survey, owner
 
 

@@ -15,6 +15,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 
 from .models import AccessCode, Agent, Department
+from .roles import HR_ADMINISTRATORS, is_manager, is_manager_by_facts
 
 # No 0/O, 1/I/L, 5/S, 8/B: a code read off paper is typed right the first time.
 ALPHABET = "ACDEFGHJKMNPQRTUVWXY234679"
@@ -23,7 +24,6 @@ LENGTH = 8
 MAX_FAILED_ATTEMPTS = 10
 # HR administrators hold it (the group of migration 0005), superusers implicitly.
 SIGN_IN_PERMISSION = "accounts.manage_sign_in"
-HR_ADMINISTRATORS = "Administrateurs RH"
 # The form field of a printed code: typed as read, no autocorrection.
 CODE_INPUT_ATTRS = {"autocapitalize": "characters", "spellcheck": "false"}
 
@@ -108,7 +108,7 @@ def agents_in_reach(user):
     agents = Agent.objects.filter(is_active=True, is_superuser=False).exclude(pk=user.pk)
     if is_sign_in_manager(user):
         return agents
-    if user.department_id and user.reports.exists():
+    if is_manager(user):
         return agents.filter(
             Q(department__in=Department(pk=user.department_id).with_descendants()),
             email__isnull=True,
@@ -120,17 +120,15 @@ def agents_in_reach(user):
 
 def manages_access_by_facts(user, facts):
     """``can_manage_access`` read from the agent's facts of the request (roles, has reports:
-    intranet.home.chrome.agent_facts), for the header and the home page: no query of its own.
+    `facts.agent_facts`), for the header and the home page: no query of its own.
     The page itself checks the permission."""
     return user.is_authenticated and (
         user.is_superuser
         or HR_ADMINISTRATORS in facts["groups"].values()
-        or (facts["manages"] and user.department_id is not None)
+        or is_manager_by_facts(user, facts)
     )
 
 
 def can_manage_access(user):
     """Whether ``user`` may open the agents' access page at all."""
-    return user.is_authenticated and (
-        is_sign_in_manager(user) or bool(user.department_id and user.reports.exists())
-    )
+    return user.is_authenticated and (is_sign_in_manager(user) or is_manager(user))

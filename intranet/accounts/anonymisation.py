@@ -11,16 +11,16 @@ import logging
 from dataclasses import dataclass
 
 from axes.models import AccessAttempt, AccessFailureLog, AccessLog
-from django.contrib.sessions.models import Session
 from django.db import transaction
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from wagtail import hooks
 from wagtail.users.models import UserProfile
 
-from .models import Agent
+from intranet.core.hooks import AGENT_ANONYMISATION
 
-HOOK_NAME = "register_agent_anonymisation"
+from .models import Agent
+from .sessions import end_every_session
+
 # RFC 2606 reserves .invalid: no mail can ever be delivered there.
 ANONYMOUS_DOMAIN = "anonymise.invalid"
 # Stored data, not interface text: the same in every language of the interface.
@@ -73,12 +73,12 @@ def anonymise_agent(agent, *, by=None):
         if reason:
             raise AnonymisationRefused(reason)
 
-        for detach in hooks.get_hooks(HOOK_NAME):
+        for detach in hooks.get_hooks(AGENT_ANONYMISATION):
             detach(agent)
         forget_logins(agent.email, agent.external_id)
         agent.access_codes.all().delete()
         forget_admin_profile(agent)
-        delete_sessions(agent)
+        end_every_session(agent)
 
         agent.first_name = ANONYMOUS_FIRST_NAME
         agent.last_name = str(agent.pk)
@@ -114,14 +114,3 @@ def forget_admin_profile(agent):
         profile.delete()
     agent.editing_sessions.all().delete()
     agent.page_subscriptions.all().delete()
-
-
-def delete_sessions(agent):
-    """Log the agent out everywhere. Sessions are signed blobs: each live one is decoded."""
-    user_id = str(agent.pk)
-    stale = [
-        session.pk
-        for session in Session.objects.filter(expire_date__gt=timezone.now()).iterator()
-        if session.get_decoded().get("_auth_user_id") == user_id
-    ]
-    Session.objects.filter(pk__in=stale).delete()

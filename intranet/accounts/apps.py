@@ -9,6 +9,11 @@ class AccountsConfig(AppConfig):
     label = "accounts"
     verbose_name = _("Agents and departments")
 
+    def ready(self):
+        from .signals import connect
+
+        connect()
+
 
 class WagtailUsersConfig(WagtailUsersAppConfig):
     """Wagtail's users app, with the agent forms of ``user_admin``."""

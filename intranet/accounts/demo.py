@@ -8,6 +8,7 @@ from django.apps import apps
 from django.contrib.auth.hashers import UNUSABLE_PASSWORD_PREFIX, make_password
 from django.contrib.auth.models import Group
 
+from . import roles
 from .importers import directory_csv, import_agents
 from .models import Agent
 
@@ -139,7 +140,7 @@ DEMO_LOGINS = [
         "Direction générale des services",
         "Secrétariat général",
         "Chargé de communication interne",
-        ["Éditeurs"],
+        [roles.EDITORS],
     ),
     (
         "moderatrice",
@@ -148,7 +149,7 @@ DEMO_LOGINS = [
         "Direction générale des services",
         "Secrétariat général",
         "Responsable de la communication interne",
-        ["Modérateurs"],
+        [roles.MODERATORS],
     ),
     (
         "cheffe.projet",
@@ -157,7 +158,7 @@ DEMO_LOGINS = [
         "Direction générale des services",
         "Mission modernisation et innovation",
         "Cheffe de projet transformation",
-        ["Chefs de projet"],
+        [roles.PROJECT_LEADS],
     ),
     (
         "commanditaire",
@@ -166,7 +167,7 @@ DEMO_LOGINS = [
         "Direction de l'espace public",
         "",
         "Directeur de l'espace public",
-        ["Commanditaires"],
+        [roles.SPONSORS],
     ),
     (
         "referente.competences",
@@ -175,7 +176,7 @@ DEMO_LOGINS = [
         "Direction des ressources humaines",
         "Service formation et compétences",
         "Responsable formation",
-        ["Référents compétences"],
+        [roles.SKILLS_OFFICERS],
     ),
     (
         "rh",
@@ -184,7 +185,7 @@ DEMO_LOGINS = [
         "Direction des ressources humaines",
         "Service carrières et paie",
         "Gestionnaire des accès",
-        ["Administrateurs RH"],
+        [roles.HR_ADMINISTRATORS],
     ),
 ]
 # Services whose agents work in the field, without a professional e-mail address: they sign

@@ -15,9 +15,9 @@ from django.db import IntegrityError, transaction
 from django.db.models.functions import Lower
 from django.utils.translation import gettext as _
 
-from intranet.home.chrome import raise_content_version
+from intranet.core.content import raise_content_version
+from intranet.core.files import ImportRefused, UnreadableFile, decode, normalise_header, read_rows
 
-from .csvfiles import UnreadableFile, decode, normalise_header, read_rows
 from .models import Agent, Department
 
 COLUMNS = {
@@ -82,14 +82,6 @@ def directory_csv(rows, encoding="utf-8"):
     return buffer.getvalue().encode(encoding)
 
 
-class AgentImportError(Exception):
-    """The file was refused; ``problems`` lists every reason, one line each."""
-
-    def __init__(self, problems):
-        super().__init__("\n".join(problems))
-        self.problems = problems
-
-
 @dataclass
 class AgentRow:
     line: int
@@ -146,19 +138,19 @@ def map_columns(header_cells):
 
 
 def parse_rows(data: bytes):
-    """Decode and validate the file; return the rows or raise AgentImportError."""
+    """Decode and validate the file; return the rows or raise ImportRefused."""
     try:
         lines = list(read_rows(decode(data)))
     except UnreadableFile as error:
-        raise AgentImportError([str(error)]) from error
+        raise ImportRefused([str(error)]) from error
     if not lines:
-        raise AgentImportError([_("The file is empty.")])
+        raise ImportRefused([_("The file is empty.")])
     _header_line, header = lines[0]
     positions, problems = map_columns(header)
     if problems:
-        raise AgentImportError(problems)
+        raise ImportRefused(problems)
     if len(lines) == 1:
-        raise AgentImportError([_("The file has a header but no agent.")])
+        raise ImportRefused([_("The file has a header but no agent.")])
 
     rows = []
     for line, cells in lines[1:]:
@@ -208,7 +200,7 @@ def parse_rows(data: bytes):
     problems.extend(check_uniqueness(rows))
     problems.extend(check_against_database(rows))
     if problems:
-        raise AgentImportError(problems)
+        raise ImportRefused(problems)
     return rows
 
 
@@ -328,7 +320,7 @@ def import_agents(data: bytes, *, deactivate_missing=False) -> ImportReport:
         with transaction.atomic():
             apply_rows(rows, report, deactivate_missing)
     except IntegrityError as error:
-        raise AgentImportError(
+        raise ImportRefused(
             [_("The directory changed during the import; nothing was written. Try again.")]
         ) from error
     return report

@@ -1,4 +1,5 @@
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
+from django.contrib.sessions.base_session import AbstractBaseSession
 from django.db import models
 from django.db.models import Q
 from django.db.models.functions import Lower
@@ -225,3 +226,25 @@ class Throttle(models.Model):
 
     def __str__(self):
         return f"{self.key}: {self.count}"
+
+
+class AgentSession(AbstractBaseSession):
+    """A login session (Django's database session) that knows whose it is.
+
+    Written by the session engine of ``sessions.py`` on every save, so a key changed by a new
+    password still names its agent; "log out everywhere" and anonymisation are one DELETE.
+    """
+
+    agent = models.ForeignKey(
+        Agent, null=True, blank=True, on_delete=models.CASCADE, related_name="sessions"
+    )
+
+    class Meta(AbstractBaseSession.Meta):
+        verbose_name = _("login session")
+        verbose_name_plural = _("login sessions")
+
+    @classmethod
+    def get_session_store_class(cls):
+        from .sessions import SessionStore
+
+        return SessionStore

@@ -1,48 +1,21 @@
 """What the intranet holds about an agent: the "My data" page and its JSON download.
 
-Apps contribute their sections through the ``register_personal_data`` Wagtail hook: a
-function taking the agent and returning a list of :class:`PersonalDataSection`, each built
-in a constant number of queries. accounts never imports the apps, so dependencies keep
-pointing towards ``intranet``.
+Apps contribute their sections through the ``PERSONAL_DATA`` hook (`intranet.core.hooks`):
+accounts never imports the apps.
 """
 
 import json
-from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
 from django.utils import timezone
-from wagtail import hooks
 
-HOOK_NAME = "register_personal_data"
-
-
-@dataclass(frozen=True)
-class PersonalDataSection:
-    """One kind of data about the agent: its records, why they are kept, how long."""
-
-    key: str
-    title: str
-    purpose: str
-    records: list = field(default_factory=list)
-    note: str = ""
-
-    def as_dict(self):
-        return {
-            "title": str(self.title),
-            "purpose": str(self.purpose),
-            "note": str(self.note),
-            "count": len(self.records),
-            "records": self.records,
-        }
+from intranet.core.hooks import PERSONAL_DATA, collected
 
 
 def personal_data_sections(agent):
     """Every section the installed apps hold about this agent, in hook order."""
-    sections = []
-    for provider in hooks.get_hooks(HOOK_NAME):
-        sections.extend(provider(agent))
-    return sections
+    return collected(PERSONAL_DATA, agent)
 
 
 def personal_data_document(agent, sections=None):

@@ -18,14 +18,12 @@ from wagtail.images import get_image_model
 from wagtail.models import Comment, ModelLogEntry, Page, PageLogEntry, Revision, TaskState
 from wagtail.users.models import UserProfile
 
-from intranet.home.attention import HOOK_NAME as ATTENTION_HOOK
-from intranet.home.attention import AttentionItem
-from intranet.home.chrome import agent_facts
+from intranet.core.hooks import ATTENTION_ITEMS, PERSONAL_DATA, AttentionItem, PersonalDataSection
 
 from .access_codes import agents_in_reach, is_sign_in_manager, manages_access_by_facts
 from .bulk_actions import SendActivationBulkAction
+from .facts import agent_facts
 from .models import AccessCode, Agent
-from .personal_data import HOOK_NAME, PersonalDataSection
 from .views import AnonymiseAgentView, DepartedAgentsView
 
 
@@ -33,7 +31,7 @@ def person(agent):
     return {"name": agent.get_full_name(), "email": agent.email} if agent else None
 
 
-@hooks.register(HOOK_NAME)
+@hooks.register(PERSONAL_DATA)
 def account_data(agent):
     agent = Agent.objects.select_related("department__parent", "manager").get(pk=agent.pk)
     department = agent.department
@@ -82,7 +80,7 @@ def account_data(agent):
     ]
 
 
-@hooks.register(HOOK_NAME)
+@hooks.register(PERSONAL_DATA)
 def content_data(agent):
     """Pages, revisions, comments and uploads of the agent in the Wagtail admin."""
     return [
@@ -162,7 +160,7 @@ def content_data(agent):
     ]
 
 
-@hooks.register(HOOK_NAME)
+@hooks.register(PERSONAL_DATA)
 def login_data(agent):
     """Failed logins recorded by the brute-force protection (under the agent's e-mail or
     matricule, as typed), and the access codes issued to them."""
@@ -270,7 +268,7 @@ def register_agent_access_menu_item():
     )
 
 
-@hooks.register(ATTENTION_HOOK)
+@hooks.register(ATTENTION_ITEMS)
 def agents_who_cannot_sign_in(request):
     """For managers and HR administrators: the agents in their reach who never signed in
     and hold no valid access code, with the way to print them one."""

@@ -4,21 +4,9 @@ The same figures as the page, hidden groups included: they read "not enough agen
 "not enough answers", never a number.
 """
 
-import csv
-import io
-from dataclasses import dataclass
-
-from django.utils.formats import number_format
 from django.utils.translation import gettext as _
-from openpyxl import Workbook
 
-from intranet.spreadsheets import neutralise, neutralised
-
-
-@dataclass(frozen=True)
-class Sheet:
-    title: str
-    rows: list
+from intranet.core.spreadsheets import Sheet
 
 
 def dashboard_sheets(dashboard):
@@ -137,29 +125,3 @@ def recommendation_rows(recommendations):
                 figures = [_("not enough answers")] * 2
             rows.append([item.experiment.title, practice.practice.title, *figures])
     return rows
-
-
-def to_csv(sheets):
-    buffer = io.StringIO()
-    buffer.write("\ufeff")  # Excel opens UTF-8 correctly only with a BOM
-    writer = csv.writer(buffer, delimiter=";")
-    for sheet in sheets:
-        writer.writerow([neutralise(sheet.title)])
-        for row in neutralised(sheet.rows):
-            # A French spreadsheet reads "2,5", not "2.5".
-            writer.writerow(
-                [number_format(cell) if isinstance(cell, float) else cell for cell in row]
-            )
-        writer.writerow([])
-    return buffer.getvalue().encode("utf-8")
-
-
-def to_xlsx(sheets):
-    workbook = Workbook(write_only=True)
-    for sheet in sheets:
-        worksheet = workbook.create_sheet(title=sheet.title[:31])
-        for row in neutralised(sheet.rows):
-            worksheet.append(row)
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()

@@ -241,6 +241,9 @@ def recommendations_by_experiment(departments, period, minimum):
             question__survey__in=[
                 experiment.retrospective_survey_id for experiment in experiments
             ],
+            # Published once the survey is closed: a dashboard read before and after one
+            # participant answers must not tell what they answered (docs/privacy.md).
+            question__survey__closed_at__isnull=False,
             question__kind=Question.Kind.RECOMMENDATION,
             question__subject__isnull=False,
             value__isnull=False,

@@ -9,9 +9,8 @@ from dataclasses import dataclass
 from django.core.exceptions import PermissionDenied
 
 from intranet.accounts.models import Department
+from intranet.accounts.roles import SKILLS_OFFICERS, SPONSORS, has_role, is_manager_by_facts
 from skills.permissions import aggregate_access, is_skills_officer, ordered
-
-SPONSORS = "Commanditaires"
 
 
 @dataclass(frozen=True)
@@ -29,10 +28,20 @@ def dashboard_access(user):
     Managers are those with reports (as for the skills figures), limited to their department
     and its services: a manager without a department has nothing to see.
     """
-    if is_skills_officer(user) or user.groups.filter(name=SPONSORS).exists():
+    if is_skills_officer(user) or has_role(user, SPONSORS):
         return DashboardAccess(list(ordered(Department.objects.all())), citywide=True)
     access = aggregate_access(user)
     if not access.departments:
         raise PermissionDenied
     default = next(d for d in access.departments if d.pk == access.default_department)
     return DashboardAccess(access.departments, citywide=False, default_department=default)
+
+
+def opens_dashboard_by_facts(user, facts):
+    """Whether `dashboard_access` lets ``user`` in, read from the agent's facts of the request
+    (`intranet.accounts.facts`): the header's link, without a query of its own."""
+    return user.is_authenticated and (
+        user.is_superuser
+        or bool({SKILLS_OFFICERS, SPONSORS} & set(facts["groups"].values()))
+        or is_manager_by_facts(user, facts)
+    )

@@ -3,11 +3,11 @@ import time
 from django.conf import settings
 from django.core.cache import cache
 from django.db.models import Max
-from django.http import HttpResponse
 from django.shortcuts import render
 from django.utils.functional import SimpleLazyObject
 from django.views.decorators.http import require_GET
 
+from intranet.core.spreadsheets import spreadsheet_response
 from skills.models import PixCampaign
 
 from . import exports
@@ -17,7 +17,6 @@ from .permissions import dashboard_access
 
 # Longest time one request may take to compute the figures before another one tries.
 COMPUTING = 120
-XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def dashboard_cache_key(department, period):
@@ -91,11 +90,6 @@ def export(request, file_format):
     sheets = exports.dashboard_sheets(
         impact_dashboard(form.cleaned_data["department"], form.period())
     )
-    if file_format == "xlsx":
-        response = HttpResponse(exports.to_xlsx(sheets), content_type=XLSX_TYPE)
-    else:
-        response = HttpResponse(exports.to_csv(sheets), content_type="text/csv; charset=utf-8")
     period = form.period()
     filename = f"tableau-de-bord-{period.first_day:%Y-%m-%d}-{period.last_day:%Y-%m-%d}"
-    response["Content-Disposition"] = f'attachment; filename="{filename}.{file_format}"'
-    return response
+    return spreadsheet_response(sheets, file_format, filename)

@@ -6,8 +6,3 @@ class HomeConfig(AppConfig):
     name = "intranet.home"
     label = "home"
     verbose_name = _("Site pages")
-
-    def ready(self):
-        from .signals import connect
-
-        connect()

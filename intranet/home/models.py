@@ -5,12 +5,14 @@ from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Page
 from wagtail.search import index
 
-from .attention import attention_items
-from .blocks import BodyBlock
-from .visibility import viewable_pages
+from intranet.core.blocks import BodyBlock
+from intranet.core.content import shared_content
+from intranet.core.hooks import attention_items
+from intranet.core.text import SingleLineTitle
+from intranet.core.visibility import viewable_pages
 
 
-class HomePage(Page):
+class HomePage(SingleLineTitle, Page):
     """The landing page of every agent: greeting, what needs attention, latest content."""
 
     intro = RichTextField(_("introduction"), blank=True, features=["bold", "italic", "link"])
@@ -28,8 +30,6 @@ class HomePage(Page):
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
         context["attention_items"] = attention_items(request)
-        from .chrome import shared_content  # chrome reads these models
-
         context["latest_pages"] = shared_content(
             request, "latest-pages", self.latest_pages(request), self.pk
         )
@@ -51,7 +51,7 @@ class HomePage(Page):
         return latest
 
 
-class StandardPage(Page):
+class StandardPage(SingleLineTitle, Page):
     """A generic content page: an introduction and free content blocks."""
 
     intro = models.TextField(_("introduction"), blank=True)
@@ -66,17 +66,3 @@ class StandardPage(Page):
 
     class Meta:
         verbose_name = _("standard page")
-
-
-class ContentVersion(models.Model):
-    """A counter raised whenever pages or view restrictions change (see `chrome.py`): the
-    version in the keys of cached shared content, read by every worker from the database.
-    """
-
-    value = models.PositiveBigIntegerField(default=0)
-
-    class Meta:
-        verbose_name = _("content version")
-
-    def __str__(self):
-        return str(self.value)

@@ -1,7 +1,7 @@
 """Serving a Wagtail page in fewer queries: the site and the page a path leads to are kept in
-the cache under the content version (`chrome.py`), which any page change, move or site change
-raises. Wagtail walks the tree one query per level (two for a page's specific type); a known
-path costs one query, for the page itself, read afresh.
+the cache under the content version (`intranet.core.content`), which any page change, move or
+site change raises. Wagtail walks the tree one query per level (two for a page's specific
+type); a known path costs one query, for the page itself, read afresh.
 """
 
 from django.apps import apps
@@ -9,14 +9,14 @@ from django.core.cache import cache
 from wagtail.models import Page, Site
 from wagtail.url_routing import RouteResult
 
-from .chrome import CACHE_SECONDS, agent_facts, view_restrictions
+from intranet.core.content import CACHE_SECONDS, content_version, view_restrictions
 
 NOT_FOUND = "not found"
 
 
 def _key(request, kind, *parts):
     host = request._get_raw_host()
-    return ":".join(str(part) for part in (kind, agent_facts(request)["version"], host, *parts))
+    return ":".join(str(part) for part in (kind, content_version(request), host, *parts))
 
 
 def remember_site(request):

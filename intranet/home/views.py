@@ -11,9 +11,10 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 from wagtail import views as wagtail_views
 
+from intranet.core.visibility import viewable_pages
+
 from .context_processors import site as site_context
 from .routing import remember_route, remember_site
-from .visibility import viewable_pages
 
 SEARCH_PAGE_SIZE = 10
 # The header's colour (--brand in static/css/site.css; theme-color in templates/base.html).

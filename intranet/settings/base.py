@@ -34,6 +34,7 @@ ALLOWED_HOSTS = env_list("ALLOWED_HOSTS")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 
 INSTALLED_APPS = [
+    "intranet.core",
     "intranet.accounts",
     "intranet.home",
     "practices",
@@ -41,6 +42,7 @@ INSTALLED_APPS = [
     "experiments",
     "skills",
     "intranet.dashboard",
+    "intranet.worker",
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
     "wagtail.contrib.settings",
@@ -49,9 +51,9 @@ INSTALLED_APPS = [
     "intranet.accounts.apps.WagtailUsersConfig",
     "wagtail.snippets",
     "wagtail.documents",
-    "wagtail.images",
+    "intranet.core.apps.WagtailImagesConfig",
     "wagtail.search",
-    "wagtail.admin",
+    "intranet.core.apps.WagtailAdminConfig",
     "wagtail",
     "modelcluster",
     "taggit",
@@ -64,7 +66,7 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.postgres",
-    "intranet.apps.StaticFilesConfig",
+    "intranet.core.apps.StaticFilesConfig",
     "csp",
     "axes",
 ]
@@ -72,14 +74,21 @@ INSTALLED_APPS = [
 # Declared explicitly: viewflow's AUTOREGISTER would append its own middlewares.
 MIDDLEWARE = [
     "intranet.logging.RequestContextMiddleware",
+    # Permissions-Policy and Cache-Control, on every response: redirects to HTTPS included.
+    "intranet.core.security.ResponseHeadersMiddleware",
     "django.middleware.security.SecurityMiddleware",
-    "intranet.security.ContentSecurityPolicyMiddleware",
+    # Before CommonMiddleware's host check: the load balancer probes by address.
+    "intranet.home.health.HealthCheckMiddleware",
+    "intranet.core.security.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    "intranet.accounts.sessions.SessionActivityMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Offers the agent's facts to the kernel's memo: one query when a page needs them.
+    "intranet.accounts.facts.AgentFactsMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -108,6 +117,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "wagtail.contrib.settings.context_processors.settings",
                 "intranet.home.context_processors.site",
+                "intranet.accounts.context_processors.header_links",
                 "intranet.dashboard.context_processors.dashboard_link",
             ],
         },
@@ -209,16 +219,20 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
 AXES_USERNAME_FORM_FIELD = "username"  # the login form's field, though accounts key on e-mail
-AXES_USERNAME_CALLABLE = "intranet.security.login_username"
-AXES_CLIENT_IP_CALLABLE = "intranet.security.client_ip"
-AXES_LOCKOUT_CALLABLE = "intranet.security.lockout_response"
+AXES_USERNAME_CALLABLE = "intranet.core.security.login_username"
+AXES_CLIENT_IP_CALLABLE = "intranet.core.security.client_ip"
+AXES_LOCKOUT_CALLABLE = "intranet.core.security.lockout_response"
 # Single sign-on checks no secret here (the provider does): nothing to count or lock.
-AXES_WHITELIST_CALLABLE = "intranet.security.checks_no_secret"
+AXES_WHITELIST_CALLABLE = "intranet.core.security.checks_no_secret"
 AXES_DISABLE_ACCESS_LOG = True  # successful logins are not kept: failures are enough
 AXES_ENABLE_ADMIN = False  # no django.contrib.admin: `manage.py axes_reset_username`
 # Proxies in front of the intranet: their X-Forwarded-For gives the client's address.
 TRUSTED_PROXY_COUNT = int(env("TRUSTED_PROXY_COUNT", "0"))
 
+# Login sessions in the database, each knowing its agent ("log out everywhere"); they end
+# after SESSION_IDLE_HOURS without a request (shared computers), activity keeps them alive.
+SESSION_ENGINE = "intranet.accounts.sessions"
+SESSION_COOKIE_AGE = round(float(env("SESSION_IDLE_HOURS", "12")) * 3600)
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"  # Strict would log agents out when they follow an e-mail link
 CSRF_COOKIE_SAMESITE = "Lax"
@@ -226,6 +240,31 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"  # Wagtail marks its preview views SAMEORIGIN itself
+# The load balancer probes /healthz over plain HTTP (intranet/home/health.py).
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+# Browser features no page of the intranet uses: denied to it and to anything it frames. The
+# kiosk reads codes typed or sent by a USB scanner (a keyboard), never through the camera.
+# Only features Chromium knows: an unknown one is a console warning on every page.
+PERMISSIONS_POLICY = {
+    "accelerometer": [],
+    "autoplay": [],
+    "camera": [],
+    "display-capture": [],
+    "encrypted-media": [],
+    "geolocation": [],
+    "gyroscope": [],
+    "hid": [],
+    "idle-detection": [],
+    "magnetometer": [],
+    "microphone": [],
+    "midi": [],
+    "payment": [],
+    "publickey-credentials-get": [],
+    "screen-wake-lock": [],
+    "serial": [],
+    "usb": [],
+    "xr-spatial-tracking": [],
+}
 
 # Content Security Policy: no inline script nor style, nothing from another site.
 CONTENT_SECURITY_POLICY = {
@@ -268,6 +307,8 @@ STATIC_ROOT = Path(env("STATIC_ROOT", BASE_DIR / "staticfiles"))
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(env("MEDIA_ROOT", BASE_DIR / "media"))
+# Uploaded images served by the intranet to logged-in agents; false when the proxy serves them.
+SERVE_MEDIA = env_bool("SERVE_MEDIA", True)
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
@@ -291,6 +332,10 @@ TASK_BACKENDS = {
     "immediate": "django_tasks.backends.immediate.ImmediateBackend",
 }
 TASKS = {"default": {"BACKEND": TASK_BACKENDS[env("TASKS_BACKEND", "immediate")]}}
+# A task still RUNNING this many minutes after it started is taken for one whose worker died:
+# it is queued again once, then failed (docs/operations.md). Keep it above the longest task of
+# each queue (an e-mail takes seconds); "*" is every queue not named.
+TASKS_STALE_AFTER_MINUTES = {"*": float(env("TASKS_STALE_AFTER_MINUTES", "15"))}
 
 WAGTAIL_SITE_NAME = env("SITE_NAME", "Intranet de la Ville")
 WAGTAILADMIN_BASE_URL = env("BASE_URL", "http://127.0.0.1:8000")
@@ -313,12 +358,19 @@ WAGTAILDOCS_SERVE_METHOD = "serve_view"
 # downloads (PDF aside) with nosniff and `default-src 'none'` by Wagtail's serve view.
 WAGTAILIMAGES_EXTENSIONS = ["gif", "jpg", "jpeg", "png", "webp"]
 WAGTAILIMAGES_MAX_UPLOAD_SIZE = 10 * 1024 * 1024
+# 40 megapixels: a 36-Mpx camera photo (7360 x 4912) or a 24-Mpx one fits, and a photo of that
+# size is already near the 10 MB limit; decoded, it takes at most 160 MB (4 bytes a pixel).
+# Wagtail's default (128 Mpx) let a 15 KB PNG of 121 Mpx in, and each rendition of it took a
+# worker 600 MB more. Pillow refuses to open anything larger, uploaded or stored
+# (intranet/core/images.py).
+WAGTAILIMAGES_MAX_IMAGE_PIXELS = 40_000_000
+WAGTAILIMAGES_IMAGE_FORM_BASE = "intranet.core.uploads.ImageForm"
 WAGTAILDOCS_EXTENSIONS = [
     "csv", "doc", "docx", "odg", "odp", "ods", "odt", "pdf", "ppt", "pptx", "rtf", "txt", "xls",
     "xlsx", "zip",
 ]  # fmt: skip
 WAGTAILDOCS_INLINE_CONTENT_TYPES = ["application/pdf"]
-WAGTAILDOCS_DOCUMENT_FORM_BASE = "intranet.uploads.DocumentForm"
+WAGTAILDOCS_DOCUMENT_FORM_BASE = "intranet.core.uploads.DocumentForm"
 DOCUMENT_MAX_UPLOAD_SIZE = 20 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440  # form fields without files; Django's default
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440  # larger files go to a temporary file on disk
@@ -333,7 +385,15 @@ LOGGING = {
         "plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
         "json": {"()": "intranet.logging.JSONFormatter"},
     },
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": LOG_FORMAT}},
+    # Secrets in addresses (invitation and sign-in tokens) never reach the logs.
+    "filters": {"redact_secrets": {"()": "intranet.logging.RedactSecrets"}},
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": LOG_FORMAT,
+            "filters": ["redact_secrets"],
+        }
+    },
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", "INFO")},
     "loggers": {
         "django.db.backends": {"level": "INFO"},

@@ -10,10 +10,10 @@ from decimal import Decimal
 
 from django.apps import apps
 from django.utils import timezone
+from wagtail.models import Site
 
 from intranet.accounts.demo import demo_email, ensure_role_groups
 from intranet.accounts.models import Agent
-from intranet.home.models import HomePage
 from skills.framework import ensure_framework
 from skills.models import Area, Competence
 from surveys.models import Invitation, Question, Survey
@@ -358,7 +358,8 @@ def seed_scores(rng):
 def seed(stdout):
     ensure_moderation_and_permissions()
     rng = random.Random(8)
-    home = HomePage.objects.first()
+    # The site's root, the home page (seeded before: settings.DEMO_SEEDERS).
+    home = Site.objects.get(is_default_site=True).root_page
     tools = seed_catalogue()
     charter = seed_charter(home)
     library, practices = seed_library(home)

@@ -12,6 +12,8 @@ from wagtail.admin.panels import FieldPanel
 from wagtail.contrib.settings.models import BaseGenericSetting, register_setting
 from wagtail.models import Page
 
+from intranet.core.text import SingleLineTitle
+
 
 @register_setting(icon="tasks")
 class ModerationSettings(BaseGenericSetting):
@@ -34,7 +36,7 @@ class ModerationSettings(BaseGenericSetting):
         verbose_name = _("moderation of practices content")
 
 
-class ModeratedPage(Page):
+class ModeratedPage(SingleLineTitle, Page):
     """A page type whose changes go through the practices moderation workflow."""
 
     class Meta:

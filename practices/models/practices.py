@@ -2,21 +2,19 @@ from django.core.paginator import Paginator
 from django.db import models
 from django.db.models import Exists, OuterRef
 from django.utils.functional import SimpleLazyObject
+from django.utils.module_loading import import_string
 from django.utils.translation import gettext_lazy as _
 from modelcluster.fields import ParentalManyToManyField
-from wagtail import hooks
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel
 from wagtail.fields import RichTextField, StreamField
 from wagtail.search import index
 
-from intranet.home.chrome import shared_content, shared_key
-from intranet.home.visibility import viewable_pages
+from intranet.core.content import shared_content, shared_key
+from intranet.core.hooks import PRACTICE_TESTED_BY, collected
+from intranet.core.visibility import viewable_pages
 
 from ..blocks import PracticeBodyBlock
 from .moderation import ModeratedPage
-
-# Hook: functions (request, practice page) → [(title, url)] of what tested the practice.
-TESTED_BY_HOOK = "register_practice_tested_by"
 
 
 class PracticeCategory(models.Model):
@@ -57,10 +55,9 @@ class PracticeIndexPage(ModeratedPage):
         verbose_name = _("practice library")
 
     def get_context(self, request, *args, **kwargs):
-        from ..forms import PracticeFilterForm
-
         context = super().get_context(request, *args, **kwargs)
-        form = PracticeFilterForm(request.GET)
+        # Named, not imported: the forms import the models.
+        form = import_string("practices.forms.PracticeFilterForm")(request.GET)
         practices = with_tools_flag(
             viewable_pages(request, PracticePage.objects.child_of(self))
             .select_related("category")
@@ -167,9 +164,5 @@ class PracticePage(ModeratedPage):
         context["recommendation"] = recommendation_of_page(self)
         # Apps that test practices (experiments) list themselves here: practices stays
         # unaware of them.
-        context["tested_by"] = [
-            item
-            for provider in hooks.get_hooks(TESTED_BY_HOOK)
-            for item in provider(request, self)
-        ]
+        context["tested_by"] = collected(PRACTICE_TESTED_BY, request, self)
         return context

@@ -1,5 +1,6 @@
 from django.db import models
 from django.db.models import Prefetch
+from django.utils.module_loading import import_string
 from django.utils.translation import gettext_lazy as _
 from modelcluster.fields import ParentalManyToManyField
 from modelcluster.models import ClusterableModel
@@ -7,7 +8,7 @@ from wagtail.admin.panels import FieldPanel
 from wagtail.fields import RichTextField
 from wagtail.search import index
 
-from intranet.home.visibility import viewable_pages
+from intranet.core.visibility import viewable_pages
 
 from .moderation import ModeratedPage
 from .trainings import TrainingPage
@@ -135,10 +136,9 @@ class ToolGuidePage(ModeratedPage):
         )
 
     def get_context(self, request, *args, **kwargs):
-        from ..forms import ToolGuideFilterForm
-
         context = super().get_context(request, *args, **kwargs)
-        form = ToolGuideFilterForm(request.GET)
+        # Named, not imported: the forms import the models.
+        form = import_string("practices.forms.ToolGuideFilterForm")(request.GET)
         tools = Tool.objects.prefetch_related(
             "needs",
             Prefetch("alternatives", queryset=Tool.objects.order_by("name")),

@@ -5,14 +5,15 @@ from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Count, F, OuterRef, Q, Subquery
 from django.utils import timezone
+from django.utils.module_loading import import_string
 from django.utils.translation import gettext_lazy as _
 from modelcluster.fields import ParentalManyToManyField
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
 from wagtail.fields import RichTextField, StreamField
 from wagtail.search import index
 
-from intranet.home.blocks import BodyBlock
-from intranet.home.visibility import viewable_pages
+from intranet.core.blocks import BodyBlock
+from intranet.core.visibility import viewable_pages
 
 from .moderation import ModeratedPage
 
@@ -33,10 +34,9 @@ class TrainingIndexPage(ModeratedPage):
         verbose_name = _("training catalogue")
 
     def get_context(self, request, *args, **kwargs):
-        from ..forms import TrainingFilterForm
-
         context = super().get_context(request, *args, **kwargs)
-        form = TrainingFilterForm(request.GET)
+        # Named, not imported: the forms import the models.
+        form = import_string("practices.forms.TrainingFilterForm")(request.GET)
         next_session = (
             TrainingSession.objects.upcoming()
             .filter(training=OuterRef("pk"))

@@ -2,6 +2,7 @@ import csv
 import re
 
 import pytest
+from openpyxl import load_workbook
 from playwright.sync_api import expect
 
 from practices.models import CharterSignature, Enrolment, PracticePage
@@ -136,6 +137,41 @@ def test_editor_sees_the_adhesion_and_exports_it(page):
         rows = list(csv.reader(exported, delimiter=";"))
     assert rows[0][0] == "Nom"
     assert len(rows) > 50
+
+
+def test_editor_follows_the_practices_reports_in_the_admin_and_downloads_them(page):
+    login(page, "editeur@ville-demo.fr")
+    page.goto("/admin/rapports/adhesion-charte/")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Adhésion à la charte")
+    expect(
+        page.get_by_role("table", name=re.compile("Signatures de la version 1"))
+    ).to_be_visible()
+    assert_accessible(page)
+    page.get_by_role("button", name="Actions").click()
+    with page.expect_download() as download_info:
+        page.get_by_role("link", name="Télécharger en XLSX").click()
+    assert download_info.value.suggested_filename.startswith("adhesion-charte-")
+    with open(download_info.value.path(), "rb") as exported:
+        rows = list(load_workbook(exported).active.iter_rows(values_only=True))
+    assert rows[0] == ("Direction", "Service", "Agents", "Signé", "Taux")
+    assert rows[-1][0] == "Total"
+
+    page.goto("/admin/rapports/integration/")
+    expect(page.get_by_role("table", name=re.compile("Agents arrivés depuis le"))).to_be_visible()
+    page.get_by_role("textbox", name="Agents arrivés depuis le").fill("2020-01-01")
+    page.get_by_role("button", name="Afficher", exact=True).click()
+    expect(page.get_by_role("table", name=re.compile("depuis le 1 janvier 2020"))).to_be_visible()
+    assert_accessible(page)
+
+    page.goto("/admin/rapports/formations/")
+    expect(page.get_by_role("table", name="Participants par formation")).to_be_visible()
+    assert_accessible(page)
+    page.get_by_role("button", name="Actions").click()
+    with page.expect_download() as download_info:
+        page.get_by_role("link", name="Télécharger en CSV").click()
+    with open(download_info.value.path(), encoding="utf-8-sig") as exported:
+        rows = list(csv.reader(exported, delimiter=";"))
+    assert rows[0] == ["Formation", "Sessions", "Inscrit·e", "Participants", "Absent·e"]
 
 
 def test_editor_edits_a_practice_and_a_moderator_publishes_it(page):

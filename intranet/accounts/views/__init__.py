@@ -7,6 +7,7 @@ from .data import (
     my_data,
     my_data_download,
 )
+from .sessions import logout_everywhere
 from .sign_in import (
     AccessCodeLoginView,
     ActivationConfirmView,
@@ -30,6 +31,7 @@ __all__ = [
     "DepartedAgentsView",
     "SuperuserOnlyMixin",
     "departed_agents",
+    "logout_everywhere",
     "my_data",
     "my_data_download",
 ]

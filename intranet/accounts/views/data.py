@@ -20,6 +20,7 @@ from ..anonymisation import (
 )
 from ..models import Agent
 from ..personal_data import personal_data_json, personal_data_sections
+from ..sessions import open_session_count
 
 
 @never_cache
@@ -27,7 +28,12 @@ from ..personal_data import personal_data_json, personal_data_sections
 def my_data(request):
     """“Mes données”: what the intranet holds about me, section by section."""
     return render(
-        request, "accounts/my_data.html", {"sections": personal_data_sections(request.user)}
+        request,
+        "accounts/my_data.html",
+        {
+            "sections": personal_data_sections(request.user),
+            "open_sessions": open_session_count(request.user),
+        },
     )
 
 

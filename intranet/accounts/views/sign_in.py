@@ -20,7 +20,7 @@ from django.views.decorators.csrf import csrf_protect
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.generic import FormView
 
-from intranet.security import client_ip
+from intranet.core.security import client_ip
 
 from .. import throttling
 from ..forms import (

@@ -4,8 +4,8 @@ from django.core.management.base import BaseCommand
 from django.utils.translation import gettext as _
 
 from intranet.accounts.commands import read_file, refusal
+from intranet.core.files import ImportRefused
 from skills.importers import import_pix
-from skills.pixfiles import PixImportError
 
 
 class Command(BaseCommand):
@@ -22,7 +22,7 @@ class Command(BaseCommand):
     def handle(self, *args, file, dry_run, **options):
         try:
             report = import_pix(read_file(file), dry_run=dry_run)
-        except PixImportError as error:
+        except ImportRefused as error:
             raise refusal(error.problems) from error
         for line in report.summary():
             self.stdout.write(line)

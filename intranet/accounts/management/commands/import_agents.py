@@ -8,9 +8,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from intranet.accounts.commands import read_file, refusal
-from intranet.accounts.importers import AgentImportError, import_agents
+from intranet.accounts.importers import import_agents
 from intranet.accounts.models import Agent
 from intranet.accounts.notifications import queue_activation_links
+from intranet.core.files import ImportRefused
 
 
 class Command(BaseCommand):
@@ -39,7 +40,7 @@ class Command(BaseCommand):
                 in_file = Agent.objects.filter(external_id__in=report.matricules)
                 sent = queue_activation_links(in_file) if send_activation else 0
                 without_email = in_file.filter(is_active=True, email__isnull=True).count()
-        except AgentImportError as error:
+        except ImportRefused as error:
             raise refusal(error.problems) from error
 
         self.stdout.write(

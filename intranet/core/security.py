@@ -1,9 +1,46 @@
-"""Site-wide security helpers: the admin's content security policy, login lockout keys."""
+"""Site-wide security helpers: the admin's content security policy, the headers Django has
+no setting for, login lockout keys."""
 
 from csp.constants import SELF
 from csp.middleware import CSPMiddleware
 from django.conf import settings
 from django.shortcuts import render
+from django.utils.cache import patch_cache_control
+
+
+class ResponseHeadersMiddleware:
+    """`Permissions-Policy` on every response; `Cache-Control: private, no-store` on every
+    response to a logged-in agent and on every download (CSV, XLSX, JSON, documents).
+
+    What an agent saw must not stay in a shared proxy's cache, nor on the disk of a shared
+    computer after they logged out; a downloaded export is personal data whoever asked.
+    Static files (served by whitenoise, which answers before the login is known) keep their
+    long cache.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+        self.permissions_policy = ", ".join(
+            f"{feature}=({' '.join(allowed)})"
+            for feature, allowed in settings.PERMISSIONS_POLICY.items()
+        )
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        response.headers.setdefault("Permissions-Policy", self.permissions_policy)
+        if is_download(response) or is_logged_in(request):
+            patch_cache_control(response, private=True, no_store=True)
+        return response
+
+
+def is_download(response):
+    return response.get("Content-Disposition", "").lower().startswith("attachment")
+
+
+def is_logged_in(request):
+    # No `user` when an outer middleware answered (static files, the health check).
+    user = getattr(request, "user", None)
+    return user is not None and user.is_authenticated
 
 
 class ContentSecurityPolicyMiddleware(CSPMiddleware):

@@ -1,4 +1,5 @@
-"""Reading the CSV files that people export from spreadsheets and HR software."""
+"""Reading the CSV files that people export from spreadsheets, HR software or PIX, and the
+one error every importer raises when it refuses a file."""
 
 import codecs
 import csv
@@ -10,6 +11,15 @@ from django.utils.translation import gettext as _
 
 # Zip archives (.xlsx, .ods) and the older binary workbooks (.xls).
 WORKBOOK_SIGNATURES = (b"PK\x03\x04", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1")
+
+
+class ImportRefused(Exception):
+    """The file was refused and nothing was written; ``problems`` lists every reason, one
+    line each, for a person."""
+
+    def __init__(self, problems):
+        super().__init__("\n".join(str(problem) for problem in problems))
+        self.problems = problems
 
 
 class UnreadableFile(ValueError):

@@ -1,19 +1,24 @@
 """A large, synthetic city for the benchmark (`make bench`), on PostgreSQL.
 
+    DATABASE_URL=postgres://… python bench/city.py --scale 1
+
 At --scale 1: 2,200 agents, 300 practices, 100 experiments, 500 surveys with 1,000,000
 answers, 20 PIX campaigns. The demo content comes first (pages, roles, tools); the big
 tables are then filled by INSERT … SELECT over generate_series, pages through Wagtail's tree
 API, experiments through the real flow, PIX campaigns through the real import.
 """
 
+import argparse
 import datetime
+import os
 import random
+import sys
 import time
+from pathlib import Path
 
 from django.contrib.auth.hashers import make_password
 from django.contrib.auth.models import Group
 from django.core.management import call_command
-from django.core.management.base import BaseCommand, CommandError
 from django.db import connection, transaction
 from django.test.utils import override_settings
 from django.utils import timezone
@@ -42,65 +47,62 @@ def scaled(name, scale):
     return max(1, round(SIZES[name] * scale))
 
 
-class Command(BaseCommand):
-    help = "Fill an empty PostgreSQL database with the benchmark's large city (make bench)."
+class CityRefused(Exception):
+    """The database cannot take the city; nothing was written."""
 
-    def add_arguments(self, parser):
-        parser.add_argument(
-            "--scale", type=float, default=1.0, help="1.0 = 2,200 agents, 1,000,000 answers…"
-        )
 
-    def handle(self, *args, scale, **options):
-        if connection.vendor != "postgresql":
-            raise CommandError("generate_bench_data needs PostgreSQL (DATABASE_URL=postgres://…).")
-        if not 0 < scale <= 10:
-            raise CommandError("--scale must be between 0 and 10.")
-        from intranet.accounts.models import Agent
+def generate_city(scale=1.0, stdout=sys.stdout):
+    """Fill an empty PostgreSQL database with the benchmark's city at ``scale``."""
+    if connection.vendor != "postgresql":
+        raise CityRefused("The benchmark's city needs PostgreSQL (DATABASE_URL=postgres://…).")
+    if not 0 < scale <= 10:
+        raise CityRefused("--scale must be between 0 and 10.")
+    from intranet.accounts.models import Agent
 
-        if Agent.objects.filter(email=BENCH_AGENT).exists():
-            raise CommandError("This database already holds benchmark data: use an empty one.")
-        self.started = time.perf_counter()
-        with override_settings(EMAIL_BACKEND="django.core.mail.backends.dummy.EmailBackend"):
-            self.step("demo content", lambda: call_command("seed_demo", stdout=DevNull()))
-            with transaction.atomic():
-                agent = self.step("agents", lambda: create_agents(scaled("agents", scale)))
-                practices = self.step(
-                    "practices", lambda: create_practices(scaled("practices", scale))
-                )
-            with transaction.atomic():
-                self.step(
-                    "experiments",
-                    lambda: create_experiments(scaled("experiments", scale), agent, practices),
-                )
-            with transaction.atomic():
-                self.step(
-                    "surveys and answers",
-                    lambda: create_surveys(scaled("surveys", scale), agent, practices),
-                )
-            self.step("PIX campaigns", lambda: create_campaigns(scaled("campaigns", scale)))
-        with connection.cursor() as cursor:
-            # As autovacuum would on a live database: planner statistics, and the visibility
-            # map that index-only scans need.
-            cursor.execute("VACUUM ANALYZE")
-        self.stdout.write(self.counts())
+    if Agent.objects.filter(email=BENCH_AGENT).exists():
+        raise CityRefused("This database already holds benchmark data: use an empty one.")
+    started = time.perf_counter()
 
-    def step(self, label, function):
+    def step(label, function):
         result = function()
-        self.stdout.write(f"  {label:22} done at {time.perf_counter() - self.started:6.1f} s")
+        stdout.write(f"  {label:22} done at {time.perf_counter() - started:6.1f} s\n")
         return result
 
-    def counts(self):
-        from experiments.models import Experiment
-        from intranet.accounts.models import Agent
-        from practices.models import PracticePage
-        from skills.models import PixCampaign
-        from surveys.models import Answer, Survey
+    with override_settings(EMAIL_BACKEND="django.core.mail.backends.dummy.EmailBackend"):
+        step("demo content", lambda: call_command("seed_demo", stdout=DevNull()))
+        with transaction.atomic():
+            agent = step("agents", lambda: create_agents(scaled("agents", scale)))
+            practices = step("practices", lambda: create_practices(scaled("practices", scale)))
+        with transaction.atomic():
+            step(
+                "experiments",
+                lambda: create_experiments(scaled("experiments", scale), agent, practices),
+            )
+        with transaction.atomic():
+            step(
+                "surveys and answers",
+                lambda: create_surveys(scaled("surveys", scale), agent, practices),
+            )
+        step("PIX campaigns", lambda: create_campaigns(scaled("campaigns", scale)))
+    with connection.cursor() as cursor:
+        # As autovacuum would on a live database: planner statistics, and the visibility
+        # map that index-only scans need.
+        cursor.execute("VACUUM ANALYZE")
+    stdout.write(counts() + "\n")
 
-        return (
-            f"Agents: {Agent.objects.count()}, practices: {PracticePage.objects.count()}, "
-            f"experiments: {Experiment.objects.count()}, surveys: {Survey.objects.count()}, "
-            f"answers: {Answer.objects.count()}, PIX campaigns: {PixCampaign.objects.count()}."
-        )
+
+def counts():
+    from experiments.models import Experiment
+    from intranet.accounts.models import Agent
+    from practices.models import PracticePage
+    from skills.models import PixCampaign
+    from surveys.models import Answer, Survey
+
+    return (
+        f"Agents: {Agent.objects.count()}, practices: {PracticePage.objects.count()}, "
+        f"experiments: {Experiment.objects.count()}, surveys: {Survey.objects.count()}, "
+        f"answers: {Answer.objects.count()}, PIX campaigns: {PixCampaign.objects.count()}."
+    )
 
 
 class DevNull:
@@ -117,6 +119,7 @@ def create_agents(total):
     The benchmark agent is a skills officer (the impact dashboard) and a project lead.
     """
     from intranet.accounts.models import Agent, Department
+    from intranet.accounts.roles import PROJECT_LEADS, SKILLS_OFFICERS
 
     services = list(Department.objects.filter(parent__isnull=False).order_by("pk"))
     password = make_password(BENCH_PASSWORD)
@@ -135,7 +138,7 @@ def create_agents(total):
         for number in range(missing)
     )
     agent = Agent.objects.get(email=BENCH_AGENT)
-    agent.groups.add(*Group.objects.filter(name__in=["Référents compétences", "Chefs de projet"]))
+    agent.groups.add(*Group.objects.filter(name__in=[SKILLS_OFFICERS, PROJECT_LEADS]))
     return agent
 
 
@@ -168,9 +171,10 @@ def create_experiments(total, agent, practices):
     from experiments.demo import advance
     from experiments.models import Experiment
     from intranet.accounts.models import Agent
+    from intranet.accounts.roles import SPONSORS
 
     rng = random.Random(2026)
-    sponsor = Agent.objects.filter(groups__name="Commanditaires").order_by("pk").first()
+    sponsor = Agent.objects.filter(groups__name=SPONSORS).order_by("pk").first()
     agents = list(Agent.objects.filter(is_active=True).exclude(pk=agent.pk).order_by("pk")[:400])
     # At every scale the benchmark agent leads at least one experiment at each stage.
     for number in range(max(len(STAGES), total - Experiment.objects.count())):
@@ -186,12 +190,13 @@ def create_surveys(total, agent, practices):
     submission benchmark (every agent invited).
     """
     from intranet.accounts.models import Agent
+    from intranet.accounts.roles import EDITORS
     from surveys.models import Invitation, Question, Survey
 
     now = timezone.now()
     owners = [
         agent.pk,
-        *Agent.objects.filter(groups__name="Éditeurs").values_list("pk", flat=True),
+        *Agent.objects.filter(groups__name=EDITORS).values_list("pk", flat=True),
     ]
     surveys = Survey.objects.bulk_create(
         Survey(
@@ -330,3 +335,22 @@ def create_campaigns(total):
                 f";{campaign['pix_id']};".encode(), f";9{number:05d};".encode()
             ).replace(campaign["code"].encode(), f"BENCH{number:04d}".encode())
         )
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--scale", type=float, default=1.0, help="1.0 = 2,200 agents…")
+    scale = parser.parse_args().scale
+    import django
+
+    django.setup()
+    try:
+        generate_city(scale)
+    except CityRefused as error:
+        raise SystemExit(str(error)) from error
+
+
+if __name__ == "__main__":
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "intranet.settings.bench")
+    main()

@@ -10,7 +10,7 @@ class CalloutBlock(blocks.StructBlock):
     class Meta:
         icon = "info-circle"
         label = _("Call-out")
-        template = "home/blocks/callout.html"
+        template = "core/blocks/callout.html"
 
 
 class QuoteBlock(blocks.StructBlock):
@@ -20,7 +20,7 @@ class QuoteBlock(blocks.StructBlock):
     class Meta:
         icon = "openquote"
         label = _("Quote")
-        template = "home/blocks/quote.html"
+        template = "core/blocks/quote.html"
 
 
 class BodyBlock(blocks.StreamBlock):
@@ -30,7 +30,7 @@ class BodyBlock(blocks.StreamBlock):
         label=_("Heading"),
         form_classname="title",
         icon="title",
-        template="home/blocks/heading.html",
+        template="core/blocks/heading.html",
     )
     paragraph = blocks.RichTextBlock(
         label=_("Paragraph"),

@@ -1,19 +1,14 @@
+"""Which pages an agent may open: live, and not behind a view restriction they fail."""
+
 from wagtail.models import Page
 
-
-def restrictions_refused(request):
-    """The pages behind a view restriction this agent does not pass; computed once per request,
-    as a page often asks several times (related pages, the tool guide, the library).
-    """
-    from .chrome import refused_restrictions
-
-    return refused_restrictions(request)
+from .content import refused_restrictions
 
 
 def viewable_pages(request, queryset=None):
     """Live pages, minus those behind a view restriction this agent does not pass."""
     pages = (queryset if queryset is not None else Page.objects.all()).live()
-    for page in restrictions_refused(request):
+    for page in refused_restrictions(request):
         pages = pages.not_descendant_of(page, inclusive=True)
     return pages
 
@@ -23,6 +18,6 @@ def viewable_through(request, queryset, lookup):
     `viewable_pages`, with joins instead of a subquery, which PostgreSQL plans in half the time.
     """
     objects = queryset.filter(**{f"{lookup}__live": True})
-    for page in restrictions_refused(request):
+    for page in refused_restrictions(request):
         objects = objects.exclude(**{f"{lookup}__path__startswith": page.path})
     return objects
