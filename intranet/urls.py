@@ -13,6 +13,7 @@ from wagtail.documents import urls as wagtaildocs_urls
 from intranet.accounts import oidc
 from intranet.accounts import views as accounts_views
 from intranet.accounts.views.sign_in import password_links_only
+from intranet.home import routing
 from intranet.home import views as home_views
 from intranet.media import serve_media
 
@@ -104,7 +105,7 @@ urlpatterns += [
 ]
 
 urlpatterns += [
-    # Wagtail's page serving, the site and the route read from the cache (home/routing.py).
-    re_path(r"^((?:[\w\-]+/)*)$", home_views.serve_page, name="page"),
+    # Wagtail's page serving, the route read from the cache (home/routing.py).
+    re_path(r"^((?:[\w\-]+/)*)$", routing.serve_page, name="page"),
     path("", include(wagtail_urls)),
 ]

@@ -8,11 +8,12 @@ from wagtail.search import index
 from intranet.core.blocks import BodyBlock
 from intranet.core.content import shared_content
 from intranet.core.hooks import attention_items
+from intranet.core.pages import KnownViewRestrictions
 from intranet.core.text import SingleLineTitle
 from intranet.core.visibility import viewable_pages
 
 
-class HomePage(SingleLineTitle, Page):
+class HomePage(SingleLineTitle, KnownViewRestrictions, Page):
     """The landing page of every agent: greeting, what needs attention, latest content."""
 
     intro = RichTextField(_("introduction"), blank=True, features=["bold", "italic", "link"])
@@ -51,7 +52,7 @@ class HomePage(SingleLineTitle, Page):
         return latest
 
 
-class StandardPage(SingleLineTitle, Page):
+class StandardPage(SingleLineTitle, KnownViewRestrictions, Page):
     """A generic content page: an introduction and free content blocks."""
 
     intro = models.TextField(_("introduction"), blank=True)

@@ -1,65 +1,82 @@
-"""Serving a Wagtail page in fewer queries: the site and the page a path leads to are kept in
-the cache under the content version (`intranet.core.content`), which any page change, move or
-site change raises. Wagtail walks the tree one query per level (two for a page's specific
-type); a known path costs one query, for the page itself, read afresh.
+"""Serving a Wagtail page in fewer queries, on Wagtail's public API only.
+
+The page a path leads to is kept in the cache under the content version
+(`intranet.core.content`), which any publication, unpublication, move or site change raises.
+Wagtail walks the tree one query per level (two for a page's specific type); a known path
+costs one query, for the page itself, read afresh. The page is then served as Wagtail's own
+``serve`` view does, through the same public hooks (``on_serve_page``, which checks the view
+restrictions, and ``before_serve_page``); its view restrictions come from the cache too
+(`intranet.core.pages.KnownViewRestrictions`). An address with arguments (a sub-route of a
+page), an unknown page type or a page gone since are left to Wagtail.
 """
 
 from django.apps import apps
 from django.core.cache import cache
-from wagtail.models import Page, Site
-from wagtail.url_routing import RouteResult
+from django.http import Http404, HttpResponse
+from wagtail import hooks
+from wagtail import views as wagtail_views
+from wagtail.models import Page
 
 from intranet.core.content import CACHE_SECONDS, content_version, view_restrictions
+from intranet.core.pages import KnownViewRestrictions
 
 NOT_FOUND = "not found"
 
 
-def _key(request, kind, *parts):
-    host = request._get_raw_host()
-    return ":".join(str(part) for part in (kind, content_version(request), host, *parts))
+def serve_page(request, path):
+    """Wagtail's page serving (view restrictions, hooks, the page's own serve), with the page
+    a known address leads to read from the cache."""
+    page = cached_page(request, path) if request.user.is_authenticated else None
+    if page is None:
+        return wagtail_views.serve(request, path)
+    return serve_found(request, page)
 
 
-def remember_site(request):
-    """Set Wagtail's per-request site from the cache (`Site.find_for_request` reads it)."""
-    key = _key(request, "site", request.get_port())
-    site = cache.get(key)
-    if site is None:
-        site = Site.find_for_request(request)
-        if site is None:
-            return
-        cache.set(key, site, CACHE_SECONDS)
-    request._wagtail_site = site
-
-
-def remember_route(request, path):
-    """Set Wagtail's per-request route (`Page.route_for_request` reads it) from the cache:
-    the page a path leads to, or that it leads nowhere. Routes with arguments (sub-routes of
-    a page) are left to Wagtail.
-    """
-    key = _key(request, "route", path)
+def cached_page(request, path):
+    """The live page ``path`` leads to when the cache knows it, or None to let Wagtail route
+    it (remembering what Wagtail found for the next request). Raises Http404 for an address
+    known to lead nowhere."""
+    key = ":".join(
+        str(part) for part in ("route", content_version(request), request.get_host(), path)
+    )
     found = cache.get(key)
     if found is None:
+        # Wagtail keeps the route it finds for this request: its serve view will not look again.
         route = Page.route_for_request(request, path)
         if route is None:
             cache.set(key, NOT_FOUND, CACHE_SECONDS)
         elif not route.args and not route.kwargs:
-            page = route.page
-            cache.set(key, (page._meta.label, page.pk), CACHE_SECONDS)
-        return
+            cache.set(key, (route.page._meta.label, route.page.pk), CACHE_SECONDS)
+        return None
     if found == NOT_FOUND:
-        request._wagtail_route_for_request = None
-        return
+        raise Http404
     label, pk = found
-    page = apps.get_model(label).objects.filter(pk=pk, live=True).first()
+    try:
+        model = apps.get_model(label)
+    except LookupError:
+        return None
+    page = model.objects.filter(pk=pk, live=True).first()
     if page is None:
-        return
-    if page.alias_of_id is None:
-        # Wagtail's check of the page's view restrictions reads them from the cached list of
-        # every restriction (the same objects) instead of two queries.
-        restrictions = [
+        return None
+    if isinstance(page, KnownViewRestrictions) and page.alias_of_id is None:
+        page.known_view_restrictions = [
             restriction
-            for restriction, path, _groups in view_restrictions(request)
-            if page.path.startswith(path)
+            for restriction, restricted_path, _groups in view_restrictions(request)
+            if page.path.startswith(restricted_path)
         ]
-        page.get_view_restrictions = lambda: restrictions
-    request._wagtail_route_for_request = RouteResult(page)
+    return page
+
+
+def serve_found(request, page):
+    """What `wagtail.views.serve` does once it has found a page without arguments: the
+    ``on_serve_page`` chain around the page's ``serve``, after the ``before_serve_page``
+    hooks (tests/test_performance_shared_content.py holds both views to the same answers)."""
+    args, kwargs = (), {}
+    on_serve_chain = wagtail_views.serve_chain
+    for fn in reversed(hooks.get_hooks("on_serve_page")):
+        on_serve_chain = fn(on_serve_chain)
+    for fn in hooks.get_hooks("before_serve_page"):
+        result = fn(page, request, args, kwargs)
+        if isinstance(result, HttpResponse):
+            return result
+    return on_serve_chain(page, request, args, kwargs)

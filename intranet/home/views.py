@@ -9,12 +9,10 @@ from django.templatetags.static import static
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
-from wagtail import views as wagtail_views
 
 from intranet.core.visibility import viewable_pages
 
 from .context_processors import site as site_context
-from .routing import remember_route, remember_site
 
 SEARCH_PAGE_SIZE = 10
 # The header's colour (--brand in static/css/site.css; theme-color in templates/base.html).
@@ -78,13 +76,3 @@ def search(request):
         found = pages.search(words) if words else []
         results = Paginator(found, SEARCH_PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "home/search.html", {"query": query, "results": results})
-
-
-def serve_page(request, path):
-    """Wagtail's page serving (view restrictions, hooks, the page's own serve), with the site
-    and the route read from the cache.
-    """
-    if request.user.is_authenticated:
-        remember_site(request)
-        remember_route(request, path)
-    return wagtail_views.serve(request, path)

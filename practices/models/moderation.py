@@ -12,6 +12,7 @@ from wagtail.admin.panels import FieldPanel
 from wagtail.contrib.settings.models import BaseGenericSetting, register_setting
 from wagtail.models import Page
 
+from intranet.core.pages import KnownViewRestrictions
 from intranet.core.text import SingleLineTitle
 
 
@@ -36,7 +37,7 @@ class ModerationSettings(BaseGenericSetting):
         verbose_name = _("moderation of practices content")
 
 
-class ModeratedPage(SingleLineTitle, Page):
+class ModeratedPage(SingleLineTitle, KnownViewRestrictions, Page):
     """A page type whose changes go through the practices moderation workflow."""
 
     class Meta:
