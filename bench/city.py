@@ -17,7 +17,6 @@ import time
 from pathlib import Path
 
 from django.contrib.auth.hashers import make_password
-from django.contrib.auth.models import Group
 from django.core.management import call_command
 from django.db import connection, transaction
 from django.test.utils import override_settings
@@ -118,6 +117,8 @@ def create_agents(total):
 
     The benchmark agent is a skills officer (the impact dashboard) and a project lead.
     """
+    from django.contrib.auth.models import Group
+
     from intranet.accounts.models import Agent, Department
     from intranet.accounts.roles import PROJECT_LEADS, SKILLS_OFFICERS
 

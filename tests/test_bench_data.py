@@ -1,6 +1,9 @@
 """The benchmark's generated city (`bench/city.py`, docs/performance.md)."""
 
 import io
+import subprocess
+import sys
+from pathlib import Path
 
 import pytest
 from django.db import connection
@@ -11,6 +14,16 @@ from bench.city import CityRefused, generate_city
 on_postgresql = pytest.mark.skipif(
     connection.vendor != "postgresql", reason="the generator fills big tables in PostgreSQL"
 )
+
+
+def test_the_generator_starts_as_make_bench_runs_it():
+    """bench/run.py runs it as a script: nothing may need Django before it is set up."""
+    root = Path(__file__).resolve().parent.parent
+    started = subprocess.run(
+        [sys.executable, "bench/city.py", "--help"], cwd=root, capture_output=True, text=True
+    )
+    assert started.returncode == 0, started.stderr
+    assert "--scale" in started.stdout
 
 
 @pytest.mark.django_db
