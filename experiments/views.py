@@ -59,18 +59,12 @@ def experiment_list(request):
     if status in (PROCESS.DONE, PROCESS.NEW):
         experiments = experiments.filter(status=status)
     if department.isdigit():
+        # A direction and its services (no UNION: SQLite refuses the ordered querysets in it).
         experiments = experiments.filter(
-            department__in=Department.objects.filter(pk=department)
-            .values("pk")
-            .union(Department.objects.filter(parent_id=department).values("pk"))
+            Q(department_id=department) | Q(department__parent_id=department)
         )
     rows = [
-        (
-            experiment,
-            stage_names.get(str(experiment.stage).rsplit(".", 1)[-1])
-            if experiment.stage
-            else None,
-        )
+        (experiment, stage_names.get(experiment.stage.name) if experiment.stage else None)
         for experiment in experiments
     ]
     return render(
