@@ -131,6 +131,18 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # SQLite as a web server's database (the demo): readers never wait for the writer (WAL),
+    # a writer waits up to 20 s for another (Wagtail's autosave beside a submission) instead
+    # of answering "database is locked", and a transaction takes the write lock as it begins,
+    # so that two never fail upgrading a read lock at once.
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        {
+            "timeout": 20,
+            "transaction_mode": "IMMEDIATE",
+            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+        }
+    )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.Agent"
