@@ -3,6 +3,9 @@ import pytest
 from .factories.accounts import AgentFactory, DepartmentFactory
 from .factories.surveys import QuestionFactory, SurveyFactory
 
+# Fixtures of one subject, shared by several test modules.
+pytest_plugins = ["tests.support.dashboard", "tests.support.exports"]
+
 
 @pytest.fixture
 def department(db):
