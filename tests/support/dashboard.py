@@ -1,6 +1,7 @@
 """The city of the impact dashboard's tests, small enough to compute every figure by hand
 (the comments give the computation), and the helpers that build its parts."""
 
+import copy
 import datetime
 
 import pytest
@@ -10,12 +11,14 @@ from django.utils import timezone
 from experiments.flows import ExperimentFlow
 from experiments.models import Experiment
 from intranet.accounts.models import Agent
+from intranet.home.demo import ensure_home_page
 from practices.models import CharterSignature, Enrolment, OnboardingProgress, TrainingSession
 from skills.models import PixCampaign
 from skills.pixfiles import PARIS
 from surveys.models import Answer, Question, Response, Survey
 
 from ..factories.accounts import AgentFactory, DepartmentFactory
+from .database import rolled_back
 from .practices import (
     make_charter,
     make_library,
@@ -232,6 +235,14 @@ def build_city(site):
     }
 
 
+@pytest.fixture(scope="class")
+def city_once(django_db_setup, django_db_blocker):
+    """The city, built once for the tests of a class (once per test outside a class)."""
+    with django_db_blocker.unblock(), rolled_back():
+        yield build_city(ensure_home_page())
+
+
 @pytest.fixture
-def city(site):
-    return build_city(site)
+def city(city_once, db):
+    """The city's people, departments and practices, a copy of their own for each test."""
+    return copy.deepcopy(city_once)
