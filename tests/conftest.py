@@ -1,22 +1,22 @@
 import pytest
 
-from intranet.accounts.models import Agent, Department
+from .factories.accounts import AgentFactory, DepartmentFactory
+from .factories.surveys import QuestionFactory, SurveyFactory
+
+# Fixtures of one subject, shared by several test modules.
+pytest_plugins = ["tests.support.dashboard", "tests.support.exports"]
 
 
 @pytest.fixture
 def department(db):
-    direction = Department.objects.create(name="Direction des ressources humaines")
-    return Department.objects.create(name="Service formation", parent=direction)
+    direction = DepartmentFactory(name="Direction des ressources humaines")
+    return DepartmentFactory(name="Service formation", parent=direction)
 
 
 @pytest.fixture
 def agent(db, department):
-    return Agent.objects.create_user(
-        "agent@ville.test",
-        "motdepasse-solide",
-        first_name="Claire",
-        last_name="Martin",
-        department=department,
+    return AgentFactory(
+        email="agent@ville.test", first_name="Claire", last_name="Martin", department=department
     )
 
 
@@ -41,13 +41,8 @@ def make_agent(db, department):
     def make(last_name=None, **fields):
         number = next(counter)
         fields.setdefault("department", department)
-        return Agent.objects.create_user(
-            fields.pop("email", f"agent{number}-{last_name or 'x'}@ville.test".lower()),
-            "motdepasse-solide",
-            first_name=fields.pop("first_name", "Agent"),
-            last_name=last_name or f"Numéro {number}",
-            **fields,
-        )
+        fields.setdefault("email", f"agent{number}-{last_name or 'x'}@ville.test".lower())
+        return AgentFactory(last_name=last_name or f"Numéro {number}", **fields)
 
     return make
 
@@ -80,27 +75,10 @@ def participants(make_agent):
 @pytest.fixture
 def make_survey(db):
     """make_survey(kinds=[...]) → an open survey with one question per kind."""
-    import datetime
-
-    from django.utils import timezone
-
-    from surveys.models import Question, Survey
 
     def make(kinds=("recommendation",), owner=None, **fields):
-        now = timezone.now()
-        fields.setdefault("opens_at", now - datetime.timedelta(days=1))
-        fields.setdefault("closes_at", now + datetime.timedelta(days=10))
-        survey = Survey(title=fields.pop("title", "Questionnaire"), owner=owner, **fields)
-        survey.questions = [
-            Question(
-                kind=kind,
-                label=f"Question {kind}",
-                choices="Oui\nNon\nPeut-être" if kind in ("single", "multiple") else "",
-            )
-            for kind in kinds
-        ]
-        survey.save()
-        return survey
+        questions = [QuestionFactory.build(kind=kind) for kind in kinds]
+        return SurveyFactory(owner=owner, questions=questions, **fields)
 
     return make
 

@@ -37,8 +37,8 @@ from skills.models import Area, Competence, CompetenceResult, PixCampaign, PixPa
 from surveys import services as survey_services
 from surveys.models import Answer, Invitation, Response
 
-from .test_practices_factories import make_session, make_training, make_training_catalogue
-from .test_skills_support import PIX_FILES, database_state, fixture_agents
+from .support.practices import make_session, make_training, make_training_catalogue
+from .support.skills import PIX_FILES, database_state, fixture_agents
 
 pytestmark = [
     pytest.mark.skipif(

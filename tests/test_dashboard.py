@@ -1,7 +1,8 @@
 """The impact dashboard: the city's indicators for a period and a department, and exports.
 
-The data set of the ``city`` fixture is small enough to compute every figure by hand; the
-comments give the computation.
+The data set of the ``city`` fixture (tests/support/dashboard.py) is small enough to compute
+every figure by hand; its comments give the computation. The tests that read it are grouped
+in classes: it is built once per class, and each test runs in a savepoint of its own.
 """
 
 import csv
@@ -18,18 +19,26 @@ from django.urls import reverse
 from django.utils import timezone
 from openpyxl import load_workbook
 
-from experiments.flows import ExperimentFlow
 from experiments.models import Experiment
 from intranet.accounts.models import Agent, Department
 from intranet.dashboard.indicators import Period, last_twelve_months, rate_table
 from practices.indicators import DepartmentRate
-from practices.models import CharterSignature, Enrolment, OnboardingProgress, TrainingSession
-from skills.models import PixCampaign
-from skills.pixfiles import PARIS
-from surveys.models import Answer, Question, Response, Survey
+from practices.models import CharterSignature, OnboardingProgress
 
 from .queries import visit_queries
-from .test_practices_factories import (
+from .support.dashboard import (
+    DASHBOARD,
+    EXPORT_CSV,
+    EXPORT_XLSX,
+    PERIOD,
+    add_agents,
+    enrol,
+    login,
+    make_experiment,
+    make_session,
+    retrospective,
+)
+from .support.practices import (
     make_charter,
     make_library,
     make_onboarding,
@@ -37,211 +46,9 @@ from .test_practices_factories import (
     make_training,
     make_training_catalogue,
 )
-from .test_skills_support import make_campaign, make_profiles, skills_officer
+from .support.skills import make_campaign, make_profiles, skills_officer
 
 pytestmark = pytest.mark.django_db
-
-DASHBOARD = reverse("dashboard:dashboard")
-EXPORT_CSV = reverse("dashboard:export_csv")
-EXPORT_XLSX = reverse("dashboard:export_xlsx")
-PERIOD = {"start": "2026-01-01", "end": "2026-06-30"}
-
-
-def add_agents(department, count, prefix, manager=None, **fields):
-    return [
-        Agent.objects.create_user(
-            f"{prefix}{index}@ville.test",
-            "motdepasse-solide",
-            first_name=f"{prefix.capitalize()}{index}",
-            last_name="Agent",
-            department=department,
-            manager=manager,
-            **fields,
-        )
-        for index in range(count)
-    ]
-
-
-def at(day, hour=10):
-    return datetime.datetime.combine(day, datetime.time(hour), PARIS)
-
-
-def retrospective(experiment, opens, closes, answers, min_group_size=5):
-    """A retrospective survey for the experiment: {practice (or None): [values]}."""
-    survey = Survey(
-        title=f"Rétrospective : {experiment.title}",
-        opens_at=at(opens),
-        closes_at=at(closes),
-        # Closed at its date, as the cron job does: its scores are published.
-        closed_at=at(closes) if at(closes) < timezone.now() else None,
-        min_group_size=min_group_size,
-    )
-    survey.questions = [
-        Question(kind=Question.Kind.RECOMMENDATION, label="Recommanderiez-vous ?", subject=page)
-        for page in answers
-    ]
-    survey.save()
-    experiment.retrospective_survey = survey
-    experiment.save()
-    for question, values in zip(survey.questions.all(), answers.values(), strict=True):
-        responses = Response.objects.bulk_create(Response(survey=survey) for _ in values)
-        Answer.objects.bulk_create(
-            Answer(response=response, question=question, value=value)
-            for response, value in zip(responses, values, strict=True)
-        )
-    return survey
-
-
-def make_experiment(title, lead, department, practices=()):
-    experiment = Experiment.objects.create(
-        flow_class=ExperimentFlow, title=title, lead=lead, department=department
-    )
-    experiment.practices.set(practices)
-    return experiment
-
-
-def make_session(training, day):
-    return TrainingSession.objects.create(
-        training=training,
-        starts_at=at(day, 9),
-        ends_at=at(day, 12),
-        place="Hôtel de ville",
-        capacity=30,
-    )
-
-
-def enrol(session, agents, status=Enrolment.Status.ATTENDED):
-    Enrolment.objects.bulk_create(
-        Enrolment(session=session, agent=agent, status=status) for agent in agents
-    )
-
-
-@pytest.fixture
-def city(site):
-    """Espace public (director; voirie: head + 5; propreté: 3) and finances (6): 16 agents."""
-    public_space = Department.objects.create(name="Direction de l'espace public")
-    roads = Department.objects.create(name="Service voirie", parent=public_space)
-    cleaning = Department.objects.create(name="Service propreté", parent=public_space)
-    finances = Department.objects.create(name="Direction des finances")
-    director = add_agents(public_space, 1, "directeur")[0]
-    head = add_agents(roads, 1, "cheffe", manager=director)[0]
-    roads_team = [head, *add_agents(roads, 5, "voirie", manager=head)]
-    cleaning_team = add_agents(cleaning, 3, "proprete", manager=director)
-    finances_team = add_agents(finances, 6, "finances")
-    former = add_agents(roads, 1, "ancien", is_active=False)[0]  # left: never counted
-
-    # PIX: every agent in autumn 2025 (before the period), 14 in spring 2026 (in it);
-    # autumn 2026 comes after the period and an assessment is no profile.
-    autumn_2025 = make_campaign("1", "Automne 2025")
-    everyone = [director, *roads_team, *cleaning_team, *finances_team, former]
-    make_profiles(
-        autumn_2025, {agent: {"1.1": 1} for agent in everyone}, datetime.date(2025, 10, 8)
-    )
-    spring_2026 = make_campaign("2", "Printemps 2026")
-    make_profiles(
-        spring_2026,
-        {
-            **{agent: {"1.1": 2, "2.3": 1} for agent in roads_team},
-            **{agent: {"1.1": 1, "2.3": 1} for agent in cleaning_team[:2]},
-            **{
-                agent: {"1.1": 1, "2.3": 1, "3.1": 1, "4.1": 1, "5.1": 1}
-                for agent in finances_team
-            },
-        },
-        datetime.date(2026, 3, 12),
-    )
-    make_profiles(
-        make_campaign("3", "Automne 2026"),
-        {agent: {"1.1": 5} for agent in roads_team},
-        datetime.date(2026, 10, 8),
-    )
-    make_profiles(
-        make_campaign("4", "Évaluation", kind=PixCampaign.Kind.ASSESSMENT),
-        {cleaning_team[2]: {}},
-        datetime.date(2026, 4, 2),
-    )
-
-    # Trainings: 6 agents attended in the period (voirie 3, finances 3), 7 attendances.
-    training = make_training(make_training_catalogue(site))
-    february = make_session(training, datetime.date(2026, 2, 10))
-    enrol(february, [*roads_team[1:4], *finances_team[:2], former])
-    enrol(february, [cleaning_team[0]], Enrolment.Status.ABSENT)
-    enrol(february, [cleaning_team[1]], Enrolment.Status.REGISTERED)
-    may = make_session(training, datetime.date(2026, 5, 5))
-    enrol(may, [roads_team[1], finances_team[2]])
-    september = make_session(training, datetime.date(2026, 9, 1))
-    enrol(september, cleaning_team[:2])
-
-    # Charter version 2: voirie 4, finances 3; propreté signed version 1 only.
-    charter = make_charter(site, version=2)
-    CharterSignature.objects.bulk_create(
-        [
-            *(
-                CharterSignature(page=charter, agent=agent, version=2)
-                for agent in [*roads_team[:4], *finances_team[:3], former]
-            ),
-            *(
-                CharterSignature(page=charter, agent=agent, version=1)
-                for agent in cleaning_team[:2]
-            ),
-        ]
-    )
-
-    # Onboarding: 5 newcomers in voirie (3 done), 2 in finances (2 done), 1 after the period.
-    onboarding = make_onboarding(site, titles=("Lire la charte", "Rencontrer son binôme"))
-    steps = list(onboarding.steps.all())
-    Agent.objects.filter(pk__in=[agent.pk for agent in roads_team[1:]]).update(
-        arrival_date=datetime.date(2026, 2, 1)
-    )
-    Agent.objects.filter(pk__in=[agent.pk for agent in finances_team[:2]]).update(
-        arrival_date=datetime.date(2026, 3, 1)
-    )
-    Agent.objects.filter(pk=cleaning_team[0].pk).update(arrival_date=datetime.date(2026, 7, 15))
-    OnboardingProgress.objects.bulk_create(
-        [
-            *(
-                OnboardingProgress(agent=agent, step=step)
-                for agent in [*roads_team[1:4], *finances_team[:2], cleaning_team[0]]
-                for step in steps
-            ),
-            OnboardingProgress(agent=roads_team[4], step=steps[0]),
-        ]
-    )
-
-    # Experiments: voirie and finances had their retrospective in the period.
-    library = make_library(site)
-    hybrid = make_practice(library, "Animer une réunion hybride")
-    agenda = make_practice(library, "Partager l'ordre du jour")
-    roads_experiment = make_experiment("Réunions hybrides", head, roads, [hybrid, agenda])
-    # hybrid: 4 promoters, 1 passive, 1 detractor → (4 − 1) / 6 = 50; agenda: 3 answers.
-    retrospective(
-        roads_experiment,
-        datetime.date(2026, 4, 1),
-        datetime.date(2026, 4, 15),
-        {hybrid: [10, 9, 9, 7, 3, 10], agenda: [10, 10, 10], None: [0, 0, 0, 0, 0]},
-    )
-    finances_experiment = make_experiment("Décider sans réunion", head, finances, [hybrid])
-    # 1 promoter, 1 passive, 3 detractors → (1 − 3) / 5 = −40.
-    retrospective(
-        finances_experiment,
-        datetime.date(2026, 5, 1),
-        datetime.date(2026, 5, 20),
-        {hybrid: [0, 5, 6, 8, 9]},
-    )
-    old = make_experiment("Ancienne expérimentation", head, roads, [hybrid])
-    retrospective(old, datetime.date(2025, 3, 1), datetime.date(2025, 3, 15), {hybrid: [10] * 6})
-    make_experiment("Sans rétrospective", head, roads, [agenda])
-    return {
-        "public_space": public_space,
-        "roads": roads,
-        "cleaning": cleaning,
-        "finances": finances,
-        "director": director,
-        "head": head,
-        "agent": roads_team[2],
-        "hybrid": hybrid,
-        "agenda": agenda,
-    }
 
 
 def text(response):
@@ -272,11 +79,6 @@ def figures(response):
     }
 
 
-def login(client, agent):
-    client.force_login(agent)
-    return client
-
-
 def sponsor():
     agent = Agent.objects.create_user("commanditaire@ville.test", "motdepasse-solide")
     agent.groups.add(Group.objects.get(name="Commanditaires"))
@@ -286,160 +88,167 @@ def sponsor():
 # What the city sees
 
 
-def test_the_skills_officer_sees_the_citys_pix_users_per_department(client, city):
-    login(client, skills_officer())
+class TestWhatTheCitySees:
+    """The figures of the city, for a period."""
 
-    response = client.get(DASHBOARD, PERIOD)
+    def test_the_skills_officer_sees_the_citys_pix_users_per_department(self, client, city):
+        login(client, skills_officer())
 
-    assert response.status_code == 200
-    assert "Toute la ville, du 1 janvier 2026 au 30 juin 2026" in text(response)
-    # Spring 2026: voirie 6, propreté 2, finances 6 of 16 active agents.
-    assert figures(response)["agents ont partagé un profil PIX"] == "14"
-    assert table(response, "Utilisateurs PIX par direction et service") == [
-        ["Direction ou service", "Agents", "Utilisateurs PIX", "Taux"],
-        ["Direction de l'espace public", "10", "8", "80 %"],
-        ["› Service propreté", "effectif insuffisant"],
-        # Voirie shown, the direction minus voirie would give propreté and the director
-        # together: 4 agents, fewer than 5. So voirie is withheld too.
-        ["› Service voirie", "effectif insuffisant"],
-        ["Direction des finances", "6", "6", "100 %"],
-        ["Total", "16", "14", "88 %"],
-    ]
+        response = client.get(DASHBOARD, PERIOD)
 
+        assert response.status_code == 200
+        assert "Toute la ville, du 1 janvier 2026 au 30 juin 2026" in text(response)
+        # Spring 2026: voirie 6, propreté 2, finances 6 of 16 active agents.
+        assert figures(response)["agents ont partagé un profil PIX"] == "14"
+        assert table(response, "Utilisateurs PIX par direction et service") == [
+            ["Direction ou service", "Agents", "Utilisateurs PIX", "Taux"],
+            ["Direction de l'espace public", "10", "8", "80 %"],
+            ["› Service propreté", "effectif insuffisant"],
+            # Voirie shown, the direction minus voirie would give propreté and the director
+            # together: 4 agents, fewer than 5. So voirie is withheld too.
+            ["› Service voirie", "effectif insuffisant"],
+            ["Direction des finances", "6", "6", "100 %"],
+            ["Total", "16", "14", "88 %"],
+        ]
 
-def test_training_participants_are_the_agents_who_attended_in_the_period(client, city):
-    login(client, skills_officer())
+    def test_training_participants_are_the_agents_who_attended_in_the_period(self, client, city):
+        login(client, skills_officer())
 
-    response = client.get(DASHBOARD, PERIOD)
+        response = client.get(DASHBOARD, PERIOD)
 
-    # February: 3 + 2 attended (the absent, the registered and the former agent do not
-    # count); May: one of them again and 1 more; September is after the period.
-    assert figures(response)["agents ont suivi une session de formation"] == "6"
-    assert figures(response)["présences en session de formation"] == "7"
-    assert table(response, "Participants aux formations par direction et service") == [
-        ["Direction ou service", "Agents", "Participants", "Taux"],
-        ["Direction de l'espace public", "10", "3", "30 %"],
-        ["› Service propreté", "effectif insuffisant"],
-        ["› Service voirie", "effectif insuffisant"],
-        ["Direction des finances", "6", "3", "50 %"],
-        ["Total", "16", "6", "38 %"],
-    ]
+        # February: 3 + 2 attended (the absent, the registered and the former agent do not
+        # count); May: one of them again and 1 more; September is after the period.
+        assert figures(response)["agents ont suivi une session de formation"] == "6"
+        assert figures(response)["présences en session de formation"] == "7"
+        assert table(response, "Participants aux formations par direction et service") == [
+            ["Direction ou service", "Agents", "Participants", "Taux"],
+            ["Direction de l'espace public", "10", "3", "30 %"],
+            ["› Service propreté", "effectif insuffisant"],
+            ["› Service voirie", "effectif insuffisant"],
+            ["Direction des finances", "6", "3", "50 %"],
+            ["Total", "16", "6", "38 %"],
+        ]
 
+    def test_levels_evolve_between_the_last_two_campaigns_up_to_the_end_of_the_period(
+        self, client, city
+    ):
+        login(client, skills_officer())
 
-def test_levels_evolve_between_the_last_two_campaigns_up_to_the_end_of_the_period(client, city):
-    login(client, skills_officer())
+        response = client.get(DASHBOARD, PERIOD)
 
-    response = client.get(DASHBOARD, PERIOD)
+        page = text(response)
+        assert "« Automne 2025 » et « Printemps 2026 »" in page
+        assert "Automne 2026" not in page
+        assert figures(response)["agents comparés"] == "14"
+        assert figures(response)["agents certifiables, avant"] == "0 (0 %)"
+        assert figures(response)["agents certifiables, après"] == "6 (43 %)"  # the finances
+        rows = table(
+            response,
+            "Niveau moyen par compétence (niveaux 0 à 8) et part des agents qui ont progressé",
+        )
+        assert rows[0] == [
+            "Compétence",
+            "Niveau moyen, Automne 2025",
+            "Niveau moyen, Printemps 2026",
+            "Agents qui ont progressé",
+        ]
+        assert len(rows) == 17
+        # 1.1: all at 1, then voirie 6 × 2 + 8 × 1 = 20 / 14; the 6 of voirie progressed.
+        assert rows[1] == [
+            "1.1 Mener une recherche et une veille d’information",
+            "1,0",
+            "1,4",
+            "43 %",
+        ]
+        assert rows[6] == ["2.3 Collaborer", "0,0", "1,0", "100 %"]
 
-    page = text(response)
-    assert "« Automne 2025 » et « Printemps 2026 »" in page
-    assert "Automne 2026" not in page
-    assert figures(response)["agents comparés"] == "14"
-    assert figures(response)["agents certifiables, avant"] == "0 (0 %)"
-    assert figures(response)["agents certifiables, après"] == "6 (43 %)"  # the finances
-    rows = table(
-        response,
-        "Niveau moyen par compétence (niveaux 0 à 8) et part des agents qui ont progressé",
-    )
-    assert rows[0] == [
-        "Compétence",
-        "Niveau moyen, Automne 2025",
-        "Niveau moyen, Printemps 2026",
-        "Agents qui ont progressé",
-    ]
-    assert len(rows) == 17
-    # 1.1: all at 1, then voirie 6 × 2 + 8 × 1 = 20 / 14; the 6 of voirie progressed.
-    assert rows[1] == ["1.1 Mener une recherche et une veille d’information", "1,0", "1,4", "43 %"]
-    assert rows[6] == ["2.3 Collaborer", "0,0", "1,0", "100 %"]
+    def test_practices_are_scored_per_experiment_from_its_retrospective(self, client, city):
+        login(client, skills_officer())
 
+        response = client.get(DASHBOARD, PERIOD)
 
-def test_practices_are_scored_per_experiment_from_its_retrospective(client, city):
-    login(client, skills_officer())
+        page = text(response)
+        assert "Ancienne expérimentation" not in page
+        assert "Sans rétrospective" not in page
+        hybrid, agenda = city["hybrid"].title, city["agenda"].title
+        # The most recent retrospective first.
+        assert page.index("Décider sans réunion") < page.index("Réunions hybrides")
+        assert table(
+            response, "Score de recommandation des pratiques testées dans « Réunions hybrides »"
+        ) == [
+            ["Pratique testée", "Réponses", "Score de recommandation"],
+            [hybrid, "6", "50"],
+            [agenda, "pas assez de réponses"],
+        ]
+        assert table(
+            response, "Score de recommandation des pratiques testées dans « Décider sans réunion »"
+        ) == [["Pratique testée", "Réponses", "Score de recommandation"], [hybrid, "5", "-40"]]
+        content = response.content.decode()
+        assert '<rect x="30.0%" width="20.0%" height="12"></rect>' in content  # −40
+        assert '<rect x="50.0%" width="25.0%" height="12"></rect>' in content  # 50
 
-    response = client.get(DASHBOARD, PERIOD)
+    def test_a_surveys_stricter_minimum_hides_its_scores(self, client, city):
+        experiment = make_experiment("Stricte", city["head"], city["roads"], [city["hybrid"]])
+        retrospective(
+            experiment,
+            datetime.date(2026, 6, 1),
+            datetime.date(2026, 6, 10),
+            {city["hybrid"]: [10] * 6},
+            min_group_size=8,
+        )
+        login(client, skills_officer())
 
-    page = text(response)
-    assert "Ancienne expérimentation" not in page
-    assert "Sans rétrospective" not in page
-    hybrid, agenda = city["hybrid"].title, city["agenda"].title
-    # The most recent retrospective first.
-    assert page.index("Décider sans réunion") < page.index("Réunions hybrides")
-    assert table(
-        response, "Score de recommandation des pratiques testées dans « Réunions hybrides »"
-    ) == [
-        ["Pratique testée", "Réponses", "Score de recommandation"],
-        [hybrid, "6", "50"],
-        [agenda, "pas assez de réponses"],
-    ]
-    assert table(
-        response, "Score de recommandation des pratiques testées dans « Décider sans réunion »"
-    ) == [["Pratique testée", "Réponses", "Score de recommandation"], [hybrid, "5", "-40"]]
-    content = response.content.decode()
-    assert '<rect x="30.0%" width="20.0%" height="12"></rect>' in content  # −40
-    assert '<rect x="50.0%" width="25.0%" height="12"></rect>' in content  # 50
+        response = client.get(DASHBOARD, PERIOD)
 
+        assert table(response, "Score de recommandation des pratiques testées dans « Stricte »")[
+            1
+        ] == [city["hybrid"].title, "pas assez de réponses"]
 
-def test_a_surveys_stricter_minimum_hides_its_scores(client, city):
-    experiment = make_experiment("Stricte", city["head"], city["roads"], [city["hybrid"]])
-    retrospective(
-        experiment,
-        datetime.date(2026, 6, 1),
-        datetime.date(2026, 6, 10),
-        {city["hybrid"]: [10] * 6},
-        min_group_size=8,
-    )
-    login(client, skills_officer())
+    def test_charter_adhesion_counts_the_current_version_only(self, client, city):
+        login(client, skills_officer())
 
-    response = client.get(DASHBOARD, PERIOD)
+        response = client.get(DASHBOARD, PERIOD)
 
-    assert table(response, "Score de recommandation des pratiques testées dans « Stricte »")[
-        1
-    ] == [city["hybrid"].title, "pas assez de réponses"]
+        assert "qui ont signé la version 2 de la charte, à ce jour" in text(response)
+        assert table(response, "Adhésion à la charte par direction et service") == [
+            ["Direction ou service", "Agents", "Signé", "Taux"],
+            ["Direction de l'espace public", "10", "4", "40 %"],
+            ["› Service propreté", "effectif insuffisant"],
+            ["› Service voirie", "effectif insuffisant"],
+            ["Direction des finances", "6", "3", "50 %"],
+            ["Total", "16", "7", "44 %"],
+        ]
 
+    def test_onboarding_hides_a_small_direction_and_the_one_that_would_give_it_away(
+        self, client, city
+    ):
+        login(client, skills_officer())
 
-def test_charter_adhesion_counts_the_current_version_only(client, city):
-    login(client, skills_officer())
+        response = client.get(DASHBOARD, PERIOD)
 
-    response = client.get(DASHBOARD, PERIOD)
+        # Newcomers of the period: voirie 5 (3 done), finances 2 (2 done). Finances is too
+        # small; the total minus espace public would give it: espace public is hidden too.
+        assert table(
+            response, "Achèvement du parcours d’intégration par direction et service"
+        ) == [
+            ["Direction ou service", "Nouveaux arrivants", "Parcours terminé", "Taux"],
+            ["Direction de l'espace public", "effectif insuffisant"],
+            ["› Service propreté", "effectif insuffisant"],
+            ["› Service voirie", "effectif insuffisant"],
+            ["Direction des finances", "effectif insuffisant"],
+            ["Total", "7", "5", "71 %"],
+        ]
 
-    assert "qui ont signé la version 2 de la charte, à ce jour" in text(response)
-    assert table(response, "Adhésion à la charte par direction et service") == [
-        ["Direction ou service", "Agents", "Signé", "Taux"],
-        ["Direction de l'espace public", "10", "4", "40 %"],
-        ["› Service propreté", "effectif insuffisant"],
-        ["› Service voirie", "effectif insuffisant"],
-        ["Direction des finances", "6", "3", "50 %"],
-        ["Total", "16", "7", "44 %"],
-    ]
+    def test_the_default_period_is_the_last_twelve_months(self, client, city):
+        login(client, skills_officer())
 
+        response = client.get(DASHBOARD)
 
-def test_onboarding_hides_a_small_direction_and_the_one_that_would_give_it_away(client, city):
-    login(client, skills_officer())
-
-    response = client.get(DASHBOARD, PERIOD)
-
-    # Newcomers of the period: voirie 5 (3 done), finances 2 (2 done). Finances is too
-    # small; the total minus espace public would give it: espace public is hidden too.
-    assert table(response, "Achèvement du parcours d’intégration par direction et service") == [
-        ["Direction ou service", "Nouveaux arrivants", "Parcours terminé", "Taux"],
-        ["Direction de l'espace public", "effectif insuffisant"],
-        ["› Service propreté", "effectif insuffisant"],
-        ["› Service voirie", "effectif insuffisant"],
-        ["Direction des finances", "effectif insuffisant"],
-        ["Total", "7", "5", "71 %"],
-    ]
-
-
-def test_the_default_period_is_the_last_twelve_months(client, city):
-    login(client, skills_officer())
-
-    response = client.get(DASHBOARD)
-
-    today = timezone.localdate()
-    period = response.context["dashboard"].period
-    assert period == last_twelve_months(today)
-    assert response.context["form"]["start"].value() == period.first_day.isoformat()
-    assert response.context["form"]["end"].value() == today.isoformat()
+        today = timezone.localdate()
+        period = response.context["dashboard"].period
+        assert period == last_twelve_months(today)
+        assert response.context["form"]["start"].value() == period.first_day.isoformat()
+        assert response.context["form"]["end"].value() == today.isoformat()
 
 
 def test_the_last_twelve_months_end_today_and_survive_leap_days():
@@ -468,128 +277,125 @@ def test_an_empty_city_says_what_is_missing(client, site):
 # Who sees what
 
 
-def test_a_plain_agent_is_refused(client, city):
-    login(client, city["agent"])
+class TestWhoSeesWhat:
+    """Each role, its scope."""
 
-    for url in (DASHBOARD, EXPORT_CSV, EXPORT_XLSX):
-        response = client.get(url)
-        assert response.status_code == 403
-        assert "Accès refusé" in text(response)
+    def test_a_plain_agent_is_refused(self, client, city):
+        login(client, city["agent"])
 
+        for url in (DASHBOARD, EXPORT_CSV, EXPORT_XLSX):
+            response = client.get(url)
+            assert response.status_code == 403
+            assert "Accès refusé" in text(response)
 
-def test_anonymous_visitors_are_sent_to_the_login_page(client, city):
-    response = client.get(DASHBOARD)
+    def test_anonymous_visitors_are_sent_to_the_login_page(self, client, city):
+        response = client.get(DASHBOARD)
 
-    assert response.status_code == 302
-    assert response.url.startswith(reverse("login"))
+        assert response.status_code == 302
+        assert response.url.startswith(reverse("login"))
 
+    def test_a_director_sees_their_direction_and_its_services_by_default(self, client, city):
+        login(client, city["director"])
 
-def test_a_director_sees_their_direction_and_its_services_by_default(client, city):
-    login(client, city["director"])
+        response = client.get(DASHBOARD, PERIOD)
 
-    response = client.get(DASHBOARD, PERIOD)
+        assert response.status_code == 200
+        labels = [label for _key, label in response.context["form"].fields["department"].choices]
+        assert labels == [
+            "Direction de l'espace public",
+            "Direction de l'espace public › Service propreté",
+            "Direction de l'espace public › Service voirie",
+        ]
+        assert response.context["dashboard"].department == city["public_space"]
+        page = text(response)
+        assert "Direction de l'espace public, du" in page
+        assert "Direction des finances" not in page
 
-    assert response.status_code == 200
-    labels = [label for _key, label in response.context["form"].fields["department"].choices]
-    assert labels == [
-        "Direction de l'espace public",
-        "Direction de l'espace public › Service propreté",
-        "Direction de l'espace public › Service voirie",
-    ]
-    assert response.context["dashboard"].department == city["public_space"]
-    page = text(response)
-    assert "Direction de l'espace public, du" in page
-    assert "Direction des finances" not in page
+    def test_a_director_sees_the_figures_of_their_direction_only(self, client, city):
+        login(client, city["director"])
 
+        response = client.get(DASHBOARD, {**PERIOD, "department": city["public_space"].pk})
 
-def test_a_director_sees_the_figures_of_their_direction_only(client, city):
-    login(client, city["director"])
+        assert table(response, "Utilisateurs PIX par direction et service") == [
+            ["Direction ou service", "Agents", "Utilisateurs PIX", "Taux"],
+            ["Direction de l'espace public", "10", "8", "80 %"],
+            ["› Service propreté", "effectif insuffisant"],
+            ["› Service voirie", "effectif insuffisant"],
+            ["Total", "10", "8", "80 %"],
+        ]
+        # Voirie 6 and propreté 2 compared; 1.1: (6 × 2 + 2 × 1) / 8.
+        assert figures(response)["agents comparés"] == "8"
+        rows = table(
+            response,
+            "Niveau moyen par compétence (niveaux 0 à 8) et part des agents qui ont progressé",
+        )
+        assert rows[1][1:] == ["1,0", "1,8", "75 %"]
+        page = text(response)
+        assert "Réunions hybrides" in page
+        assert "Décider sans réunion" not in page  # an experiment of the finances
+        # Alone in the scope, voirie's 5 newcomers are enough.
+        assert table(response, "Achèvement du parcours d’intégration par direction et service")[
+            -1
+        ] == ["Total", "5", "3", "60 %"]
 
-    response = client.get(DASHBOARD, {**PERIOD, "department": city["public_space"].pk})
+    def test_a_small_service_shows_no_number_at_all(self, client, city):
+        login(client, city["director"])
 
-    assert table(response, "Utilisateurs PIX par direction et service") == [
-        ["Direction ou service", "Agents", "Utilisateurs PIX", "Taux"],
-        ["Direction de l'espace public", "10", "8", "80 %"],
-        ["› Service propreté", "effectif insuffisant"],
-        ["› Service voirie", "effectif insuffisant"],
-        ["Total", "10", "8", "80 %"],
-    ]
-    # Voirie 6 and propreté 2 compared; 1.1: (6 × 2 + 2 × 1) / 8.
-    assert figures(response)["agents comparés"] == "8"
-    rows = table(
-        response,
-        "Niveau moyen par compétence (niveaux 0 à 8) et part des agents qui ont progressé",
-    )
-    assert rows[1][1:] == ["1,0", "1,8", "75 %"]
-    page = text(response)
-    assert "Réunions hybrides" in page
-    assert "Décider sans réunion" not in page  # an experiment of the finances
-    # Alone in the scope, voirie's 5 newcomers are enough.
-    assert table(response, "Achèvement du parcours d’intégration par direction et service")[
-        -1
-    ] == ["Total", "5", "3", "60 %"]
+        response = client.get(DASHBOARD, {**PERIOD, "department": city["cleaning"].pk})
 
+        assert response.status_code == 200
+        assert set(figures(response).values()) == {"effectif insuffisant"}
+        assert "Effectif insuffisant." in text(response)  # 2 agents compared
+        assert not re.search(r"<td[^>]*>\s*\d", response.content.decode())
 
-def test_a_small_service_shows_no_number_at_all(client, city):
-    login(client, city["director"])
+    @pytest.mark.parametrize("department", ["finances", "public_space"])
+    def test_a_service_head_cannot_pick_a_department_outside_their_service(
+        self, client, city, department
+    ):
+        login(client, city["head"])
 
-    response = client.get(DASHBOARD, {**PERIOD, "department": city["cleaning"].pk})
+        response = client.get(DASHBOARD, {**PERIOD, "department": city[department].pk})
 
-    assert response.status_code == 200
-    assert set(figures(response).values()) == {"effectif insuffisant"}
-    assert "Effectif insuffisant." in text(response)  # 2 agents compared
-    assert not re.search(r"<td[^>]*>\s*\d", response.content.decode())
+        assert response.status_code == 200
+        assert "Choisissez l’une des directions ou l’un des services que vous suivez." in text(
+            response
+        )
+        assert "dashboard" not in response.context
+        assert "Direction des finances" not in text(response)
 
+    def test_a_manager_cannot_ask_for_the_whole_city(self, client, city):
+        login(client, city["head"])
 
-@pytest.mark.parametrize("department", ["finances", "public_space"])
-def test_a_service_head_cannot_pick_a_department_outside_their_service(client, city, department):
-    login(client, city["head"])
+        response = client.get(DASHBOARD, {**PERIOD, "department": ""})
 
-    response = client.get(DASHBOARD, {**PERIOD, "department": city[department].pk})
+        assert "Direction ou service : Choisissez l’une des directions" in text(response)
+        assert "dashboard" not in response.context
 
-    assert response.status_code == 200
-    assert "Choisissez l’une des directions ou l’un des services que vous suivez." in text(
-        response
-    )
-    assert "dashboard" not in response.context
-    assert "Direction des finances" not in text(response)
+    @pytest.mark.parametrize("make_viewer", [skills_officer, sponsor], ids=["officer", "sponsor"])
+    def test_skills_officers_and_sponsors_see_the_whole_city(self, client, city, make_viewer):
+        login(client, make_viewer())
 
+        response = client.get(DASHBOARD, {**PERIOD, "department": city["finances"].pk})
 
-def test_a_manager_cannot_ask_for_the_whole_city(client, city):
-    login(client, city["head"])
+        assert response.status_code == 200
+        labels = [label for _key, label in response.context["form"].fields["department"].choices]
+        assert labels[0] == "Toute la ville"
+        assert len(labels) == 5
+        assert response.context["dashboard"].department == city["finances"]
+        assert table(response, "Utilisateurs PIX par direction et service")[-1] == [
+            "Total",
+            "6",
+            "6",
+            "100 %",
+        ]
 
-    response = client.get(DASHBOARD, {**PERIOD, "department": ""})
+    def test_a_superuser_sees_the_whole_city(self, client, city):
+        login(client, Agent.objects.create_superuser("admin@ville.test", "motdepasse-solide"))
 
-    assert "Direction ou service : Choisissez l’une des directions" in text(response)
-    assert "dashboard" not in response.context
+        response = client.get(DASHBOARD, PERIOD)
 
-
-@pytest.mark.parametrize("make_viewer", [skills_officer, sponsor], ids=["officer", "sponsor"])
-def test_skills_officers_and_sponsors_see_the_whole_city(client, city, make_viewer):
-    login(client, make_viewer())
-
-    response = client.get(DASHBOARD, {**PERIOD, "department": city["finances"].pk})
-
-    assert response.status_code == 200
-    labels = [label for _key, label in response.context["form"].fields["department"].choices]
-    assert labels[0] == "Toute la ville"
-    assert len(labels) == 5
-    assert response.context["dashboard"].department == city["finances"]
-    assert table(response, "Utilisateurs PIX par direction et service")[-1] == [
-        "Total",
-        "6",
-        "6",
-        "100 %",
-    ]
-
-
-def test_a_superuser_sees_the_whole_city(client, city):
-    login(client, Agent.objects.create_superuser("admin@ville.test", "motdepasse-solide"))
-
-    response = client.get(DASHBOARD, PERIOD)
-
-    assert response.context["dashboard"].department is None
-    assert figures(response)["agents ont partagé un profil PIX"] == "14"
+        assert response.context["dashboard"].department is None
+        assert figures(response)["agents ont partagé un profil PIX"] == "14"
 
 
 # Bad input
@@ -613,32 +419,33 @@ BAD_FILTERS = [
 ]
 
 
-@pytest.mark.parametrize(("params", "message"), BAD_FILTERS)
-def test_bad_filters_get_a_message_not_an_error(client, city, params, message):
-    login(client, skills_officer())
+class TestBadInput:
+    """Filters that make no sense."""
 
-    response = client.get(DASHBOARD, params)
+    @pytest.mark.parametrize(("params", "message"), BAD_FILTERS)
+    def test_bad_filters_get_a_message_not_an_error(self, client, city, params, message):
+        login(client, skills_officer())
 
-    assert response.status_code == 200
-    assert message in text(response)
-    assert "dashboard" not in response.context
-    assert response.content.decode().count('aria-invalid="true"') == 1
+        response = client.get(DASHBOARD, params)
 
+        assert response.status_code == 200
+        assert message in text(response)
+        assert "dashboard" not in response.context
+        assert response.content.decode().count('aria-invalid="true"') == 1
 
-@pytest.mark.parametrize(("params", "message"), BAD_FILTERS[:2])
-def test_bad_filters_of_an_export_get_the_form_back(client, city, params, message):
-    login(client, skills_officer())
+    @pytest.mark.parametrize(("params", "message"), BAD_FILTERS[:2])
+    def test_bad_filters_of_an_export_get_the_form_back(self, client, city, params, message):
+        login(client, skills_officer())
 
-    response = client.get(EXPORT_CSV, params)
+        response = client.get(EXPORT_CSV, params)
 
-    assert response.status_code == 400
-    assert message in text(response)
+        assert response.status_code == 400
+        assert message in text(response)
 
-
-def test_the_dashboard_answers_get_only(client, city):
-    login(client, skills_officer())
-    assert client.post(DASHBOARD, PERIOD).status_code == 405
-    assert client.post(EXPORT_CSV, PERIOD).status_code == 405
+    def test_the_dashboard_answers_get_only(self, client, city):
+        login(client, skills_officer())
+        assert client.post(DASHBOARD, PERIOD).status_code == 405
+        assert client.post(EXPORT_CSV, PERIOD).status_code == 405
 
 
 # Exports
@@ -658,126 +465,134 @@ def csv_sections(response):
     return sections
 
 
-def test_the_csv_export_holds_the_same_figures_as_the_page(client, city):
-    login(client, skills_officer())
+class TestExports:
+    """The CSV and XLSX files of the dashboard."""
 
-    response = client.get(EXPORT_CSV, PERIOD)
+    def test_the_csv_export_holds_the_same_figures_as_the_page(self, client, city):
+        login(client, skills_officer())
 
-    assert response.status_code == 200
-    assert response["Content-Type"] == "text/csv; charset=utf-8"
-    assert (
-        response["Content-Disposition"]
-        == 'attachment; filename="tableau-de-bord-2026-01-01-2026-06-30.csv"'
-    )
-    sections = csv_sections(response)
-    assert list(sections) == [
-        "Synthèse",
-        "Utilisateurs PIX",
-        "Participants aux formations",
-        "Évolution des niveaux",
-        "Recommandation des pratiques",
-        "Adhésion à la charte",
-        "Intégration des arrivants",
-    ]
-    assert sections["Synthèse"] == [
-        ["Direction ou service", "Toute la ville"],
-        ["Du", "2026-01-01"],
-        ["Au", "2026-06-30"],
-        ["Taille minimale des groupes", "5"],
-        ["Utilisateurs PIX", "14"],
-        ["Participants aux formations", "6"],
-        ["Présences en session de formation", "7"],
-    ]
-    assert sections["Utilisateurs PIX"] == [
-        ["Direction ou service", "Agents", "Utilisateurs PIX", "Taux (%)"],
-        ["Direction de l'espace public", "10", "8", "80"],
-        ["Direction de l'espace public › Service propreté", *["effectif insuffisant"] * 3],
-        ["Direction de l'espace public › Service voirie", *["effectif insuffisant"] * 3],
-        ["Direction des finances", "6", "6", "100"],
-        ["Total", "16", "14", "88"],
-    ]
-    levels = sections["Évolution des niveaux"]
-    assert levels[:5] == [
-        ["Campagne la plus ancienne", "Automne 2025"],
-        ["Campagne la plus récente", "Printemps 2026"],
-        ["Agents comparés", "14"],
-        ["Agents certifiables, avant", "0"],
-        ["Agents certifiables, après", "6"],
-    ]
-    assert ["1.1 Mener une recherche et une veille d’information", "1,0", "1,4", "43"] in levels
-    assert sections["Recommandation des pratiques"] == [
-        ["Expérimentation", "Pratique testée", "Réponses", "Score de recommandation"],
-        ["Décider sans réunion", city["hybrid"].title, "5", "-40"],
-        ["Réunions hybrides", city["hybrid"].title, "6", "50"],
-        ["Réunions hybrides", city["agenda"].title, *["pas assez de réponses"] * 2],
-    ]
-    assert sections["Adhésion à la charte"][0] == ["Version de la charte", "2"]
-    assert sections["Intégration des arrivants"][-1] == ["Total", "7", "5", "71"]
+        response = client.get(EXPORT_CSV, PERIOD)
 
+        assert response.status_code == 200
+        assert response["Content-Type"] == "text/csv; charset=utf-8"
+        assert (
+            response["Content-Disposition"]
+            == 'attachment; filename="tableau-de-bord-2026-01-01-2026-06-30.csv"'
+        )
+        sections = csv_sections(response)
+        assert list(sections) == [
+            "Synthèse",
+            "Utilisateurs PIX",
+            "Participants aux formations",
+            "Évolution des niveaux",
+            "Recommandation des pratiques",
+            "Adhésion à la charte",
+            "Intégration des arrivants",
+        ]
+        assert sections["Synthèse"] == [
+            ["Direction ou service", "Toute la ville"],
+            ["Du", "2026-01-01"],
+            ["Au", "2026-06-30"],
+            ["Taille minimale des groupes", "5"],
+            ["Utilisateurs PIX", "14"],
+            ["Participants aux formations", "6"],
+            ["Présences en session de formation", "7"],
+        ]
+        assert sections["Utilisateurs PIX"] == [
+            ["Direction ou service", "Agents", "Utilisateurs PIX", "Taux (%)"],
+            ["Direction de l'espace public", "10", "8", "80"],
+            ["Direction de l'espace public › Service propreté", *["effectif insuffisant"] * 3],
+            ["Direction de l'espace public › Service voirie", *["effectif insuffisant"] * 3],
+            ["Direction des finances", "6", "6", "100"],
+            ["Total", "16", "14", "88"],
+        ]
+        levels = sections["Évolution des niveaux"]
+        assert levels[:5] == [
+            ["Campagne la plus ancienne", "Automne 2025"],
+            ["Campagne la plus récente", "Printemps 2026"],
+            ["Agents comparés", "14"],
+            ["Agents certifiables, avant", "0"],
+            ["Agents certifiables, après", "6"],
+        ]
+        assert [
+            "1.1 Mener une recherche et une veille d’information",
+            "1,0",
+            "1,4",
+            "43",
+        ] in levels
+        assert sections["Recommandation des pratiques"] == [
+            ["Expérimentation", "Pratique testée", "Réponses", "Score de recommandation"],
+            ["Décider sans réunion", city["hybrid"].title, "5", "-40"],
+            ["Réunions hybrides", city["hybrid"].title, "6", "50"],
+            ["Réunions hybrides", city["agenda"].title, *["pas assez de réponses"] * 2],
+        ]
+        assert sections["Adhésion à la charte"][0] == ["Version de la charte", "2"]
+        assert sections["Intégration des arrivants"][-1] == ["Total", "7", "5", "71"]
 
-def test_the_xlsx_export_has_a_sheet_per_indicator_with_numbers(client, city):
-    login(client, city["director"])
+    def test_the_xlsx_export_has_a_sheet_per_indicator_with_numbers(self, client, city):
+        login(client, city["director"])
 
-    response = client.get(EXPORT_XLSX, {**PERIOD, "department": city["roads"].pk})
+        response = client.get(EXPORT_XLSX, {**PERIOD, "department": city["roads"].pk})
 
-    assert response.status_code == 200
-    assert response["Content-Type"] == (
-        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-    )
-    workbook = load_workbook(io.BytesIO(response.content))
-    assert workbook.sheetnames == [
-        "Synthèse",
-        "Utilisateurs PIX",
-        "Participants aux formations",
-        "Évolution des niveaux",
-        "Recommandation des pratiques",
-        "Adhésion à la charte",
-        "Intégration des arrivants",
-    ]
-    rows = list(workbook["Utilisateurs PIX"].values)
-    assert rows[1:] == [
-        ("Direction de l'espace public › Service voirie", 6, 6, 100),
-        ("Total", 6, 6, 100),
-    ]
-    assert list(workbook["Synthèse"].values)[0] == (
-        "Direction ou service",
-        "Direction de l'espace public › Service voirie",
-    )
-    levels = list(workbook["Évolution des niveaux"].values)
-    assert levels[2] == ("Agents comparés", 6, None, None)
-    # Voirie went from 1 to 2 in 1.1: everyone progressed.
-    assert ("1.1 Mener une recherche et une veille d’information", 1.0, 2.0, 100) in levels
+        assert response.status_code == 200
+        assert response["Content-Type"] == (
+            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+        )
+        workbook = load_workbook(io.BytesIO(response.content))
+        assert workbook.sheetnames == [
+            "Synthèse",
+            "Utilisateurs PIX",
+            "Participants aux formations",
+            "Évolution des niveaux",
+            "Recommandation des pratiques",
+            "Adhésion à la charte",
+            "Intégration des arrivants",
+        ]
+        rows = list(workbook["Utilisateurs PIX"].values)
+        assert rows[1:] == [
+            ("Direction de l'espace public › Service voirie", 6, 6, 100),
+            ("Total", 6, 6, 100),
+        ]
+        assert list(workbook["Synthèse"].values)[0] == (
+            "Direction ou service",
+            "Direction de l'espace public › Service voirie",
+        )
+        levels = list(workbook["Évolution des niveaux"].values)
+        assert levels[2] == ("Agents comparés", 6, None, None)
+        # Voirie went from 1 to 2 in 1.1: everyone progressed.
+        assert ("1.1 Mener une recherche et une veille d’information", 1.0, 2.0, 100) in levels
 
+    def test_exports_neutralise_formulas(self, client, city):
+        Department.objects.filter(pk=city["finances"].pk).update(name='=HYPERLINK("x")')
+        Experiment.objects.filter(title="Décider sans réunion").update(title="@SOMME(A1)")
+        login(client, skills_officer())
 
-def test_exports_neutralise_formulas(client, city):
-    Department.objects.filter(pk=city["finances"].pk).update(name='=HYPERLINK("x")')
-    Experiment.objects.filter(title="Décider sans réunion").update(title="@SOMME(A1)")
-    login(client, skills_officer())
+        csv_response = client.get(EXPORT_CSV, PERIOD)
+        xlsx_response = client.get(EXPORT_XLSX, PERIOD)
 
-    csv_response = client.get(EXPORT_CSV, PERIOD)
-    xlsx_response = client.get(EXPORT_XLSX, PERIOD)
+        sections = csv_sections(csv_response)
+        workbook = load_workbook(io.BytesIO(xlsx_response.content))
+        for rows in (
+            sections,
+            {name: list(workbook[name].values) for name in workbook.sheetnames},
+        ):
+            assert ['\'=HYPERLINK("x")', 6, 6, 100] in map(list, rows["Utilisateurs PIX"]) or [
+                '\'=HYPERLINK("x")',
+                "6",
+                "6",
+                "100",
+            ] in rows["Utilisateurs PIX"]
+            assert "'@SOMME(A1)" in [row[0] for row in rows["Recommandation des pratiques"]]
 
-    sections = csv_sections(csv_response)
-    workbook = load_workbook(io.BytesIO(xlsx_response.content))
-    for rows in (sections, {name: list(workbook[name].values) for name in workbook.sheetnames}):
-        assert ['\'=HYPERLINK("x")', 6, 6, 100] in map(list, rows["Utilisateurs PIX"]) or [
-            '\'=HYPERLINK("x")',
-            "6",
-            "6",
-            "100",
-        ] in rows["Utilisateurs PIX"]
-        assert "'@SOMME(A1)" in [row[0] for row in rows["Recommandation des pratiques"]]
+    def test_an_export_outside_ones_scope_is_refused(self, client, city):
+        login(client, city["head"])
 
+        response = client.get(EXPORT_CSV, {**PERIOD, "department": city["finances"].pk})
 
-def test_an_export_outside_ones_scope_is_refused(client, city):
-    login(client, city["head"])
-
-    response = client.get(EXPORT_CSV, {**PERIOD, "department": city["finances"].pk})
-
-    assert response.status_code == 400
-    assert "Choisissez l’une des directions ou l’un des services que vous suivez." in text(
-        response
-    )
+        assert response.status_code == 400
+        assert "Choisissez l’une des directions ou l’un des services que vous suivez." in text(
+            response
+        )
 
 
 # Hiding small groups

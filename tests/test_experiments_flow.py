@@ -19,49 +19,12 @@ from surveys.models import Invitation, Question
 from surveys.services import submit_response
 
 from .queries import visit_queries
+from .support.experiments import advanced_to, as_user, framing, open_task, post_task, started
 
 
 @pytest.fixture
 def stranger(make_agent):
     return make_agent("Inconnu")
-
-
-def as_user(client, agent):
-    client.force_login(agent)
-    return client
-
-
-def open_task(experiment, name):
-    return services.open_task(experiment, name)
-
-
-def post_task(client, agent, experiment, name, data, callbacks):
-    task = open_task(experiment, name)
-    assert task is not None, f"no open {name} task"
-    with callbacks(execute=True):
-        return as_user(client, agent).post(reverse("experiments:task", args=[task.pk]), data)
-
-
-def framing(chosen_sponsor, **changes):
-    data = {
-        "title": "Réunions hybrides sans micro-coupures",
-        "department": "",
-        "sponsor": str(chosen_sponsor.pk),
-        "problem": "Les agents à distance décrochent.",
-        "hypothesis": "Un animateur dédié et un micro de salle changent tout.",
-        "success_criteria": "Score de recommandation supérieur à 30.",
-        "planned_start": "2026-12-01",
-        "planned_end": "2027-01-31",
-        "submit": "1",
-    }
-    data.update(changes)
-    return {key: value for key, value in data.items() if value is not None}
-
-
-def started(client, lead, callbacks):
-    with callbacks(execute=True):
-        as_user(client, lead).post(reverse("experiments:new"), {"title": "Réunions hybrides"})
-    return Experiment.objects.order_by("-pk").first()
 
 
 def test_only_project_leads_can_start_an_experiment(
@@ -286,32 +249,6 @@ def test_the_retrospective_ends_when_its_survey_closes_at_its_date(
     call_command("send_survey_reminders", stdout=open("/dev/null", "w"))  # noqa: SIM115
     assert open_task(experiment, "retrospective") is None
     assert open_task(experiment, "synthesis").owner == lead
-
-
-def advanced_to(client, stage, lead, sponsor, participants, callbacks):
-    experiment = started(client, lead, callbacks)
-    steps = [
-        ("frame", lead, framing(sponsor)),
-        ("review", sponsor, {"decision": "approve"}),
-        (
-            "launch",
-            lead,
-            {
-                "planned_start": "2026-12-01",
-                "planned_end": "2027-01-31",
-                "participant_emails": "\n".join(agent.email for agent in participants),
-            },
-        ),
-        ("run", lead, {"confirm": "on"}),
-        ("retrospective", lead, {"confirm": "on"}),
-        ("synthesis", lead, {"synthesis": "Bien.", "decision": "adapt"}),
-    ]
-    for name, agent, data in steps:
-        if name == stage:
-            break
-        post_task(client, agent, experiment, name, data, callbacks)
-    experiment.refresh_from_db()
-    return experiment
 
 
 @pytest.mark.parametrize(

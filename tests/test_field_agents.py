@@ -15,9 +15,9 @@ from intranet.core.files import ImportRefused
 from practices.models import Enrolment
 from surveys import services as survey_services
 
-from .test_experiments_flow import advanced_to
-from .test_import_agents import csv_bytes, row
-from .test_practices_factories import enrol, make_session, make_training, make_training_catalogue
+from .support.directory import csv_bytes, row
+from .support.experiments import advanced_to
+from .support.practices import enrol, make_session, make_training, make_training_catalogue
 
 pytestmark = pytest.mark.django_db
 

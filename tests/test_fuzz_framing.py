@@ -16,7 +16,7 @@ from experiments.models import Experiment
 from intranet.accounts.models import Department
 from intranet.accounts.roles import PROJECT_LEADS, SPONSORS
 
-from .test_practices_factories import make_library, make_practice, make_tool
+from .support.practices import make_library, make_practice, make_tool
 
 pytestmark = pytest.mark.django_db
 

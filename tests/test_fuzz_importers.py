@@ -16,7 +16,7 @@ from intranet.core.files import ImportRefused
 from skills.importers import import_pix
 from skills.models import CompetenceResult, PixImport, PixParticipation
 
-from .test_skills_support import PIX_FILES, database_state, fixture_agents, skills_officer
+from .support.skills import PIX_FILES, database_state, fixture_agents, skills_officer
 
 pytestmark = pytest.mark.django_db
 

@@ -1,6 +1,5 @@
 """The ``import_agents`` command: HR directory CSV → agents and departments, all or nothing."""
 
-import csv
 import datetime
 import io
 
@@ -11,57 +10,12 @@ from django.utils.translation import override
 
 from intranet.accounts.models import Agent, Department
 
+from .support.directory import EDUCATION, HEADER, SCHOOLS, csv_bytes, row
+
 pytestmark = pytest.mark.django_db
 
-HEADER = [
-    "Matricule",
-    "Nom",
-    "Prénom",
-    "E-mail",
-    "Direction",
-    "Service",
-    "Fonction",
-    "Date d'arrivée",
-    "E-mail du responsable",
-]
-EDUCATION = "Direction de l'éducation"
-SCHOOLS = "Service des écoles"
 HR = "Direction des ressources humaines"  # the conftest ``department`` fixture
 TRAINING = "Service formation"
-
-
-def row(
-    matricule,
-    last_name,
-    first_name,
-    email,
-    direction=EDUCATION,
-    service=SCHOOLS,
-    job_title="Agent",
-    arrival="01/09/2015",
-    manager="",
-):
-    return [
-        matricule,
-        last_name,
-        first_name,
-        email,
-        direction,
-        service,
-        job_title,
-        arrival,
-        manager,
-    ]
-
-
-def csv_bytes(rows, header=HEADER, delimiter=";", encoding="utf-8-sig", newline="\n"):
-    """The bytes of a CSV file, as a spreadsheet would export it."""
-    text = io.StringIO()
-    writer = csv.writer(text, delimiter=delimiter, lineterminator=newline)
-    if header is not None:
-        writer.writerow(header)
-    writer.writerows(rows)
-    return text.getvalue().encode(encoding)
 
 
 def run(tmp_path, data, *options, name="annuaire.csv"):

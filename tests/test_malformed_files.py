@@ -22,8 +22,8 @@ from intranet.accounts.models import Agent, Department
 from practices import services as practices_services
 from skills.models import PixImport, PixParticipation
 
-from .test_practices_factories import make_charter
-from .test_skills_support import database_state, skills_officer
+from .support.practices import make_charter
+from .support.skills import database_state, skills_officer
 
 pytestmark = pytest.mark.django_db
 

@@ -12,8 +12,9 @@ from django.utils import timezone
 from surveys.models import Invitation
 from surveys.services import close, submit_response
 
-from .test_dashboard import DASHBOARD, PERIOD, login, skills_officer
-from .test_practices_factories import make_library, make_practice
+from .support.dashboard import DASHBOARD, PERIOD, login
+from .support.practices import make_library, make_practice
+from .support.skills import skills_officer
 
 pytestmark = pytest.mark.django_db
 OTHER_PERIOD = {"start": "2025-01-01", "end": "2025-06-30"}

@@ -19,7 +19,7 @@ from intranet.home.models import StandardPage
 from practices.models import PracticeCategory
 from surveys.models import Invitation
 
-from .test_practices_factories import make_library, make_practice
+from .support.practices import make_library, make_practice
 
 pytestmark = pytest.mark.django_db
 

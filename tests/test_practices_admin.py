@@ -10,7 +10,7 @@ from intranet.accounts.models import Department
 from practices import services
 from practices.models import Enrolment
 
-from .test_practices_factories import (
+from .support.practices import (
     enrol,
     make_charter,
     make_onboarding,

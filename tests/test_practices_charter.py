@@ -13,7 +13,7 @@ from intranet.accounts.models import Department
 from practices import services
 from practices.models import CharterSignature
 
-from .test_practices_factories import make_charter
+from .support.practices import make_charter
 
 pytestmark = pytest.mark.django_db
 

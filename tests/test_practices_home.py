@@ -7,7 +7,7 @@ from practices import services
 from practices.models import Enrolment
 
 from .queries import visit_queries
-from .test_practices_factories import (
+from .support.practices import (
     enrol,
     make_charter,
     make_library,

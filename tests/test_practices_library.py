@@ -7,13 +7,7 @@ from surveys.models import Invitation
 from surveys.services import close, submit_response
 
 from .queries import visit_queries
-from .test_practices_factories import (
-    make_category,
-    make_guide,
-    make_library,
-    make_practice,
-    make_tool,
-)
+from .support.practices import make_category, make_guide, make_library, make_practice, make_tool
 
 pytestmark = pytest.mark.django_db
 

@@ -2,13 +2,12 @@ import pytest
 from django.contrib.auth.models import Group
 from django.urls import reverse
 from wagtail.models import GroupApprovalTask, WorkflowState
-from wagtail.test.utils.form_data import inline_formset, nested_form_data, rich_text, streamfield
 
 from intranet.home.models import StandardPage
 from practices import services
 from practices.models import ModerationSettings, PracticePage
 
-from .test_practices_factories import make_library, make_practice
+from .support.practices import edit_data, make_library, make_practice
 
 pytestmark = pytest.mark.django_db
 
@@ -47,23 +46,6 @@ def test_practices_content_uses_the_practices_workflow_wherever_it_lives(site, p
     page = StandardPage(title="À propos", slug="a-propos")
     site.add_child(instance=page)
     assert page.get_workflow() != workflow
-
-
-def edit_data(page, **changes):
-    values = {
-        "title": page.title,
-        "slug": page.slug,
-        "summary": page.summary,
-        "category": page.category_id,
-        "body": streamfield([("paragraph", rich_text("<p>Nouvelle version de la pratique.</p>"))]),
-        "tools": [],
-        "related_practices": [],
-        "seo_title": "",
-        "search_description": "",
-        "comments": inline_formset([]),
-        **changes,
-    }
-    return nested_form_data(values)
 
 
 def test_an_editor_submits_a_change_and_a_moderator_publishes_it(

@@ -10,7 +10,7 @@ from practices import indicators, services
 from practices.models import OnboardingProgress, is_newcomer, newcomers_since
 
 from .queries import visit_queries
-from .test_practices_factories import make_onboarding
+from .support.practices import make_onboarding
 
 pytestmark = pytest.mark.django_db
 

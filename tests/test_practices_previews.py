@@ -17,7 +17,7 @@ from practices.models import (
     TrainingPage,
 )
 
-from .test_practices_factories import (
+from .support.practices import (
     make_category,
     make_library,
     make_practice,

@@ -4,7 +4,7 @@ from django.db import connection
 from django.urls import reverse
 from wagtail.models import PageViewRestriction
 
-from .test_practices_factories import (
+from .support.practices import (
     make_charter,
     make_guide,
     make_library,

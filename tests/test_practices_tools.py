@@ -5,7 +5,7 @@ from django.urls import reverse
 from practices.models import Tool, ToolGuidePage
 
 from .queries import visit_queries
-from .test_practices_factories import (
+from .support.practices import (
     make_guide,
     make_need,
     make_tool,

@@ -13,12 +13,7 @@ from practices import indicators, services
 from practices.models import Enrolment, TrainingPage, TrainingSession
 
 from .queries import visit_queries
-from .test_practices_factories import (
-    enrol,
-    make_session,
-    make_training,
-    make_training_catalogue,
-)
+from .support.practices import enrol, make_session, make_training, make_training_catalogue
 
 
 @pytest.fixture

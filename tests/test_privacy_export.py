@@ -17,7 +17,7 @@ from skills.models import Competence, CompetenceResult, PixCampaign, PixParticip
 from surveys.models import Answer, Invitation, Response
 
 from .queries import visit_queries
-from .test_practices_factories import (
+from .support.practices import (
     enrol,
     make_charter,
     make_onboarding,

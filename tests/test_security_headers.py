@@ -12,12 +12,6 @@ from wagtail.documents.models import Document
 from wagtail.models import Collection
 
 from .gunicorn_process import documented_command, get, header_values, production_gunicorn
-from .test_security_exports import (  # noqa: F401 (fixtures)
-    adhesion_export,
-    city,
-    dashboard_export,
-    survey_export,
-)
 
 pytestmark = pytest.mark.django_db
 

@@ -22,7 +22,7 @@ from wagtail.images.models import AbstractImage
 from intranet.home.models import StandardPage
 
 from .browser_forms import submitted_data
-from .test_security_uploads import page_text, stored_files
+from .support.uploads import page_text, stored_files
 
 pytestmark = pytest.mark.django_db
 

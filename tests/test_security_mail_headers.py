@@ -18,7 +18,8 @@ from practices.models import TrainingPage
 from practices.notifications import send_seat_freed_email
 from surveys.models import Survey
 
-from .test_practices_factories import (
+from .support.practices import (
+    edit_data,
     enrol,
     make_library,
     make_practice,
@@ -26,8 +27,7 @@ from .test_practices_factories import (
     make_training,
     make_training_catalogue,
 )
-from .test_practices_moderation import edit_data
-from .test_surveys_admin import question_data, survey_data
+from .support.surveys import question_data, survey_data
 
 pytestmark = pytest.mark.django_db
 

@@ -1,8 +1,5 @@
 """Uploads: safe types and sizes only, refused with a message and nothing stored."""
 
-import html
-import re
-
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
@@ -12,7 +9,8 @@ from wagtail.images import get_image_model
 from skills import forms as skills_forms
 from skills.models import PixCampaign
 
-from .test_skills_support import fixture_agents, pix_file, skills_officer
+from .support.skills import fixture_agents, pix_file, skills_officer
+from .support.uploads import page_text, stored_files
 
 pytestmark = pytest.mark.django_db
 
@@ -34,14 +32,6 @@ PNG = bytes.fromhex(
 def media_root(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
     return settings.MEDIA_ROOT
-
-
-def stored_files(media_root):
-    return [path for path in media_root.rglob("*") if path.is_file()]
-
-
-def page_text(response):
-    return html.unescape(" ".join(re.sub(r"<[^>]+>", " ", response.content.decode()).split()))
 
 
 @pytest.fixture

@@ -20,7 +20,8 @@ from intranet.home.models import StandardPage
 from practices import services as practices_services
 from practices.models import Enrolment, TrainingPage
 
-from .test_practices_factories import (
+from .support.exports import FORMULAS, is_number
+from .support.practices import (
     enrol,
     make_charter,
     make_onboarding,
@@ -28,7 +29,6 @@ from .test_practices_factories import (
     make_training,
     make_training_catalogue,
 )
-from .test_security_exports import FORMULAS, is_number
 
 pytestmark = pytest.mark.django_db
 

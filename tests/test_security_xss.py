@@ -16,8 +16,8 @@ from intranet.home.models import StandardPage
 from surveys.models import Invitation
 from surveys.services import close, submit_response
 
-from .test_experiments_flow import framing, started
-from .test_import_agents import csv_bytes, row
+from .support.directory import csv_bytes, row
+from .support.experiments import framing, started
 
 pytestmark = pytest.mark.django_db
 

@@ -21,7 +21,7 @@ from django.utils.translation import override
 from intranet.accounts.models import Agent
 from intranet.accounts.tokens import activation_token_generator
 
-from .test_import_agents import csv_bytes, row
+from .support.directory import csv_bytes, row
 
 pytestmark = pytest.mark.django_db
 

@@ -11,7 +11,7 @@ from intranet.accounts.models import Agent
 from skills.importers import import_pix
 from skills.models import PixCampaign, PixImport, PixParticipation
 
-from .test_skills_support import database_state, fixture_agents, pix_file, skills_officer
+from .support.skills import database_state, fixture_agents, pix_file, skills_officer
 
 pytestmark = pytest.mark.django_db
 

@@ -28,7 +28,7 @@ from skills.framework import COMPETENCES, ensure_framework
 from skills.models import Area, Competence, PixCampaign, PixImport, PixParticipation
 from skills.tasks import run_pix_import
 
-from .test_skills_support import database_state, fixture_agents, pix_file, skills_officer
+from .support.skills import database_state, fixture_agents, pix_file, skills_officer
 
 IMPORT_URL = reverse("skills_import_pix")
 DATABASE_QUEUE = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}

@@ -7,7 +7,7 @@ import pytest
 from intranet.accounts.models import Agent, Department
 from skills.evolution import Snapshot, agent_levels, group_evolution, is_certifiable
 
-from .test_skills_support import make_campaign, make_profiles
+from .support.skills import make_campaign, make_profiles
 
 pytestmark = pytest.mark.django_db
 

@@ -12,7 +12,7 @@ from skills import demo
 from skills.importers import import_pix
 from skills.models import Area, Competence, CompetenceResult, PixCampaign, PixParticipation
 
-from .test_skills_support import PIX_FILES, database_state, fixture_agents, pix_file
+from .support.skills import PIX_FILES, database_state, fixture_agents, pix_file
 
 pytestmark = pytest.mark.django_db
 UTC = datetime.UTC

@@ -12,7 +12,7 @@ from django.utils import timezone
 from intranet.accounts.models import Agent, Department
 from skills.models import PixCampaign
 
-from .test_skills_support import make_campaign, make_profiles, skills_officer
+from .support.skills import make_campaign, make_profiles, skills_officer
 
 pytestmark = pytest.mark.django_db
 

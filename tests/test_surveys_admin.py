@@ -2,12 +2,13 @@ import pytest
 from django.contrib.auth.models import Group
 from django.core import mail
 from django.urls import reverse
-from wagtail.test.utils.form_data import inline_formset, nested_form_data
 
 from surveys.admin_forms import SurveyAdminForm
 from surveys.models import Invitation, Question, Survey
 from surveys.services import submit_response
 from tests.browser_forms import submitted_data
+
+from .support.surveys import question_data, survey_data
 
 
 @pytest.fixture
@@ -21,35 +22,6 @@ def editor(make_agent):
 def editor_client(client, editor):
     client.force_login(editor)
     return client
-
-
-def question_data(kind="recommendation", label="Recommanderiez-vous ?", **fields):
-    return {
-        "kind": kind,
-        "label": label,
-        "help_text": "",
-        "required": "",
-        "choices": "",
-        "subject": "",
-        **fields,
-    }
-
-
-def survey_data(questions, **fields):
-    data = {
-        "title": "Retour sur la charte",
-        "introduction": "Trois questions.",
-        "opens_at": "2026-12-01 09:00",
-        "closes_at": "2026-12-20 18:00",
-        "anonymous": "on",
-        "min_group_size": "5",
-        "audience": "everyone",
-        "audience_department": "",
-        "audience_agents": [],
-        "questions": inline_formset(questions),
-        **fields,
-    }
-    return nested_form_data(data)
 
 
 def test_an_editor_builds_a_survey_with_ordered_questions(editor_client, editor):

@@ -6,7 +6,7 @@ from django.utils import timezone
 
 from surveys.models import Answer, Invitation, Response
 
-ALL_KINDS = ("recommendation", "scale", "single", "multiple", "text")
+from .support.surveys import ALL_KINDS, full_answer
 
 
 @pytest.fixture
@@ -22,17 +22,6 @@ def invitation(survey, agent):
 def answer_url(invitation):
     """The survey's own address, the same for every agent invited."""
     return reverse("surveys:answer", args=[invitation.survey_id])
-
-
-def full_answer(survey):
-    questions = {question.kind: question for question in survey.questions.all()}
-    return {
-        f"q{questions['recommendation'].pk}": "9",
-        f"q{questions['scale'].pk}": "4",
-        f"q{questions['single'].pk}": "Oui",
-        f"q{questions['multiple'].pk}": ["Oui", "Peut-être"],
-        f"q{questions['text'].pk}": "Plus de réunions courtes",
-    }
 
 
 def test_my_surveys_lists_the_open_survey_to_answer(agent_client, invitation):

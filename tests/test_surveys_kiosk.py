@@ -18,7 +18,7 @@ from surveys import services
 from surveys.kiosk import TICKET_SALT, issue_answer_codes
 from surveys.models import Channel, Invitation, Response
 
-from .test_surveys_answering import ALL_KINDS, full_answer
+from .support.surveys import ALL_KINDS, full_answer
 
 pytestmark = pytest.mark.django_db
 

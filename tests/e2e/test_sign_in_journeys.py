@@ -12,7 +12,7 @@ from surveys.kiosk import issue_answer_codes
 from surveys.models import Invitation, Response, Survey
 
 from ..smtp_sink import smtp_sink  # noqa: F401
-from ..test_import_agents import csv_bytes, row
+from ..support.directory import csv_bytes, row
 from .conftest import assert_accessible, login
 
 pytestmark = pytest.mark.e2e

@@ -6,10 +6,9 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 
 from django.contrib.auth.models import Group
-from django.contrib.contenttypes.models import ContentType
-from django.core.cache import caches
 from django.core.management import call_command
-from django.db import connections, transaction
+
+from tests.support.database import rolled_back
 
 ROLES = (
     "anonymous",
@@ -51,24 +50,10 @@ class Demo:
 
 @contextmanager
 def seeded_demo():
-    """The demo seeded once inside a transaction rolled back at the end.
-
-    Caches filled meanwhile (Wagtail's site root paths, content types) are cleared so that
-    nothing of the demo outlives the block.
-    """
-    atomics = {alias: transaction.atomic(using=alias) for alias in connections}
-    for atomic in atomics.values():
-        atomic.__enter__()
-    try:
+    """The demo seeded once inside a transaction rolled back at the end."""
+    with rolled_back():
         call_command("seed_demo", stdout=io.StringIO())
         yield build()
-    finally:
-        for alias, atomic in atomics.items():
-            transaction.set_rollback(True, using=alias)
-            atomic.__exit__(None, None, None)
-        for cache in caches.all():
-            cache.clear()
-        ContentType.objects.clear_cache()
 
 
 def build():

@@ -5,12 +5,14 @@ from pathlib import Path
 
 from django.contrib.auth.models import Group
 
-from intranet.accounts.models import Agent, Department
 from skills.framework import COMPETENCES
 from skills.models import Competence, CompetenceResult, PixCampaign, PixParticipation
 from skills.pixfiles import PARIS
 
-PIX_FILES = Path(__file__).parent / "data" / "pix"
+from ..factories.accounts import AgentFactory, DepartmentFactory
+from ..factories.skills import CompetenceResultFactory, PixCampaignFactory, PixParticipationFactory
+
+PIX_FILES = Path(__file__).parent.parent / "data" / "pix"
 CODES = [code for code, _name in COMPETENCES]
 
 
@@ -20,8 +22,8 @@ def pix_file(name):
 
 def fixture_agents():
     """The agents the files of tests/data/pix speak about (two namesakes included)."""
-    direction = Department.objects.create(name="Direction de l'espace public")
-    service = Department.objects.create(name="Service voirie", parent=direction)
+    direction = DepartmentFactory(name="Direction de l'espace public")
+    service = DepartmentFactory(name="Service voirie", parent=direction)
     people = [
         ("004512", "Claire", "Martin", "claire.martin@ville.test"),
         ("004513", "Hélène", "Dupré-Lefèvre", "helene.dupre@ville.test"),
@@ -31,9 +33,8 @@ def fixture_agents():
         ("004517", "Thomas", "Petit", "thomas.petit2@ville.test"),
     ]
     return {
-        email.split("@")[0]: Agent.objects.create_user(
-            email,
-            "motdepasse-solide",
+        email.split("@")[0]: AgentFactory(
+            email=email,
             first_name=first,
             last_name=last,
             external_id=matricule,
@@ -53,27 +54,15 @@ def database_state():
 
 
 def make_campaign(pix_id, name, kind=PixCampaign.Kind.PROFILES_COLLECTION):
-    return PixCampaign.objects.create(
-        pix_id=pix_id,
-        code=f"CODE{pix_id}",
-        name=name,
-        organisation="Ville",
-        kind=kind,
-        imported_at=datetime.datetime(2026, 1, 1, tzinfo=PARIS),
-    )
+    return PixCampaignFactory(pix_id=pix_id, name=name, kind=kind)
 
 
 def make_profiles(campaign, levels_by_agent, day):
     """Shared profiles, straight into the database: {agent: {code: level}} (others: 0)."""
     participations = PixParticipation.objects.bulk_create(
-        PixParticipation(
+        PixParticipationFactory.build(
             campaign=campaign,
             agent=agent,
-            identity_key=f"{campaign.pix_id}-{agent.pk}",
-            last_name=agent.last_name,
-            first_name=agent.first_name,
-            external_id=agent.external_id or "",
-            is_shared=True,
             shared_at=datetime.datetime.combine(day, datetime.time(10), PARIS),
             pix_total=sum(levels.values()) * 8,
         )
@@ -81,11 +70,10 @@ def make_profiles(campaign, levels_by_agent, day):
     )
     competences = dict(Competence.objects.values_list("code", "pk"))
     CompetenceResult.objects.bulk_create(
-        CompetenceResult(
+        CompetenceResultFactory.build(
             participation=participation,
             competence_id=competences[code],
             level=levels.get(code, 0),
-            pix=levels.get(code, 0) * 8,
         )
         for participation, levels in zip(participations, levels_by_agent.values(), strict=True)
         for code in CODES
@@ -94,6 +82,6 @@ def make_profiles(campaign, levels_by_agent, day):
 
 
 def skills_officer(email="referente@ville.test"):
-    officer = Agent.objects.create_user(email, "motdepasse-solide", first_name="Lucie")
+    officer = AgentFactory(email=email, first_name="Lucie", last_name="")
     officer.groups.add(Group.objects.get(name="Référents compétences"))
     return officer

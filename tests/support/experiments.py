@@ -1,0 +1,70 @@
+"""Driving an experiment through its flow as its users do, over HTTP."""
+
+from django.urls import reverse
+
+from experiments import services
+from experiments.models import Experiment
+
+
+def as_user(client, agent):
+    client.force_login(agent)
+    return client
+
+
+def open_task(experiment, name):
+    return services.open_task(experiment, name)
+
+
+def post_task(client, agent, experiment, name, data, callbacks):
+    task = open_task(experiment, name)
+    assert task is not None, f"no open {name} task"
+    with callbacks(execute=True):
+        return as_user(client, agent).post(reverse("experiments:task", args=[task.pk]), data)
+
+
+def framing(chosen_sponsor, **changes):
+    data = {
+        "title": "Réunions hybrides sans micro-coupures",
+        "department": "",
+        "sponsor": str(chosen_sponsor.pk),
+        "problem": "Les agents à distance décrochent.",
+        "hypothesis": "Un animateur dédié et un micro de salle changent tout.",
+        "success_criteria": "Score de recommandation supérieur à 30.",
+        "planned_start": "2026-12-01",
+        "planned_end": "2027-01-31",
+        "submit": "1",
+    }
+    data.update(changes)
+    return {key: value for key, value in data.items() if value is not None}
+
+
+def started(client, lead, callbacks):
+    with callbacks(execute=True):
+        as_user(client, lead).post(reverse("experiments:new"), {"title": "Réunions hybrides"})
+    return Experiment.objects.order_by("-pk").first()
+
+
+def advanced_to(client, stage, lead, sponsor, participants, callbacks):
+    experiment = started(client, lead, callbacks)
+    steps = [
+        ("frame", lead, framing(sponsor)),
+        ("review", sponsor, {"decision": "approve"}),
+        (
+            "launch",
+            lead,
+            {
+                "planned_start": "2026-12-01",
+                "planned_end": "2027-01-31",
+                "participant_emails": "\n".join(agent.email for agent in participants),
+            },
+        ),
+        ("run", lead, {"confirm": "on"}),
+        ("retrospective", lead, {"confirm": "on"}),
+        ("synthesis", lead, {"synthesis": "Bien.", "decision": "adapt"}),
+    ]
+    for name, agent, data in steps:
+        if name == stage:
+            break
+        post_task(client, agent, experiment, name, data, callbacks)
+    experiment.refresh_from_db()
+    return experiment
