@@ -1,6 +1,7 @@
 """Raise the content version (`content.py`) whenever what the menus, listings and cached pages
 show changes: a live page saved (not a draft), published, unpublished, moved or deleted, a view
-restriction or its groups, a site. Apps above connect their own models (accounts: a person's name or department).
+restriction or its groups, a site. Apps above connect their own models (accounts: a person's
+name or department).
 """
 
 from django.db.models.signals import m2m_changed, post_delete, post_save
@@ -8,7 +9,6 @@ from wagtail.models import Page, PageViewRestriction, Site
 from wagtail.signals import page_published, page_unpublished, post_page_move
 
 from .content import raise_content_version
-
 
 # The fields Wagtail saves for a draft (``save_revision``, a revision restored, a lock): none
 # of them is read by what agents are served, so they leave the cached content as it is.
