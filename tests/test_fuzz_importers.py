@@ -10,7 +10,7 @@ from django.urls import reverse
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
-from intranet.accounts.importers import import_agents
+from intranet.accounts.importers import DIRECTORY_HEADER, import_agents
 from intranet.accounts.models import Agent, Department
 from intranet.core.files import ImportRefused
 from skills.importers import import_pix
@@ -55,17 +55,7 @@ def refused_or_done(importer, refusal, data, state):
 
 # The HR directory.
 
-COLUMNS = [
-    "Matricule",
-    "Nom",
-    "Prénom",
-    "E-mail",
-    "Direction",
-    "Service",
-    "Fonction",
-    "Date d'arrivée",
-    "E-mail du responsable",
-]
+COLUMNS = DIRECTORY_HEADER
 
 
 def mostly(valid, fuzz):

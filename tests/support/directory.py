@@ -3,17 +3,8 @@
 import csv
 import io
 
-HEADER = [
-    "Matricule",
-    "Nom",
-    "Prénom",
-    "E-mail",
-    "Direction",
-    "Service",
-    "Fonction",
-    "Date d'arrivée",
-    "E-mail du responsable",
-]
+from intranet.accounts.importers import DIRECTORY_HEADER as HEADER
+
 EDUCATION = "Direction de l'éducation"
 SCHOOLS = "Service des écoles"
 
