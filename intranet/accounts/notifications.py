@@ -16,6 +16,8 @@ from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 from django_tasks import task
 
+from intranet.core.text import render_subject
+
 from .models import Agent
 from .tokens import activation_token_generator
 
@@ -39,9 +41,9 @@ def send_activation(agent):
         "site_name": settings.WAGTAIL_SITE_NAME,
     }
     with translation.override(settings.LANGUAGE_CODE):
-        subject = render_to_string("accounts/email/activation_subject.txt", context)
+        subject = render_subject("accounts/email/activation_subject.txt", context)
         body = render_to_string("accounts/email/activation.txt", context)
-    send_mail(" ".join(subject.split()), body, None, [agent.email])
+    send_mail(subject, body, None, [agent.email])
     Agent.objects.filter(pk=agent.pk).update(activation_sent_at=timezone.now())
 
 
@@ -53,9 +55,9 @@ def send_password_reset(agent):
         "site_name": settings.WAGTAIL_SITE_NAME,
     }
     with translation.override(settings.LANGUAGE_CODE):
-        subject = render_to_string("accounts/email/password_reset_subject.txt", context)
+        subject = render_subject("accounts/email/password_reset_subject.txt", context)
         body = render_to_string("accounts/email/password_reset.txt", context)
-    send_mail(" ".join(subject.split()), body, None, [agent.email])
+    send_mail(subject, body, None, [agent.email])
 
 
 @task()

@@ -7,7 +7,8 @@ already said the invitations were sent. Part of the bottom layer.
 
 import unicodedata
 
-from django.template.loader import render_to_string
+from django.template import Context
+from django.template.loader import get_template
 
 
 def single_line(text):
@@ -21,8 +22,10 @@ def single_line(text):
 
 def render_subject(template_name, context):
     """The e-mail subject rendered from ``template_name``, on one line whatever the titles
-    it quotes hold (rows saved before titles were kept on one line, page titles)."""
-    return single_line(render_to_string(template_name, context))
+    it quotes hold (rows saved before titles were kept on one line, page titles), and as
+    text: a subject is no HTML, so « l'équipe » stays so rather than ``l&#x27;équipe``."""
+    template = get_template(template_name).template
+    return single_line(template.render(Context(context, autoescape=False)))
 
 
 class SingleLineTitle:
