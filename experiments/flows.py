@@ -2,7 +2,6 @@
 → action plan. Every stage is a task assigned to one named person, done in its own view
 (task_views.py) behind viewflow's checks and lock."""
 
-from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 from viewflow import this
 from viewflow.workflow import flow, lock
@@ -95,8 +94,7 @@ class ExperimentFlow(flow.Flow):
         return activation.process
 
     def notify(self, activation):
-        task = activation.task
-        transaction.on_commit(lambda: notify_assignment(task.pk))
+        notify_assignment(activation.task.pk)
 
     def open_retrospective(self, activation):
         open_retrospective(activation.process)

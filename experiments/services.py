@@ -11,6 +11,7 @@ from intranet.accounts.roles import PROJECT_LEADS, has_role
 
 from .flows import ExperimentFlow
 from .models import Experiment
+from .notifications import acting
 
 OPEN_STATUSES = [STATUS.NEW, STATUS.ASSIGNED, STATUS.STARTED]
 
@@ -27,7 +28,8 @@ def start(lead, title, department=None):
     """A new experiment in its framing stage, assigned to its lead."""
     if not can_start(lead):
         raise PermissionDenied
-    return ExperimentFlow.start.run(lead=lead, title=title, department=department)
+    with acting(lead):
+        return ExperimentFlow.start.run(lead=lead, title=title, department=department)
 
 
 def experiment_of(task):
@@ -55,7 +57,8 @@ def perform(task_pk, agent, apply, complete=True):
             raise PermissionDenied
         apply(activation.process, task)
         if complete:
-            activation.execute()
+            with acting(agent):
+                activation.execute()
         return activation.process
 
 

@@ -30,7 +30,7 @@ from .forms import (
     SynthesisForm,
 )
 from .models import ActionItem
-from .notifications import send_launch_email
+from .notifications import acting, send_launch_email
 
 
 def unavailable(request, reason, experiment=None, status=200):
@@ -60,7 +60,8 @@ def render_stage(request, template, **context):
 def done(request, success=None, complete=True):
     """The stage's work is saved: finish the task (unless only a draft) and say so."""
     if complete:
-        request.activation.execute()
+        with acting(request.user):
+            request.activation.execute()
     messages.success(request, success or _("Done: the experiment moves on."))
     return redirect("experiments:detail", request.activation.process.pk)
 

@@ -3,16 +3,19 @@ subject is built on one line, so each e-mail the admin announces is really sent.
 
 import email
 import email.policy
+from pathlib import Path
 
 import pytest
+from django.conf import settings
 from django.contrib.auth.models import Group
 from django.core import mail
 from django.urls import reverse
 from wagtail.models import WorkflowState
 
 from experiments.models import Experiment
-from experiments.notifications import send_launch_email
-from intranet.core.text import single_line
+from experiments.notifications import send_assignment_email, send_launch_email
+from experiments.services import open_task
+from intranet.core.text import render_subject, single_line
 from intranet.home.models import StandardPage
 from practices.models import TrainingPage
 from practices.notifications import send_seat_freed_email
@@ -98,6 +101,9 @@ def test_an_experiment_is_started_with_a_one_line_title_and_its_e_mails_are_sent
         client.post(reverse("experiments:new"), {"title": INJECTED})
     experiment = Experiment.objects.get()
     assert experiment.title == ONE_LINE
+    Experiment.objects.filter(pk=experiment.pk).update(title=INJECTED)
+    mail.outbox.clear()
+    send_assignment_email.enqueue(open_task(experiment, "frame").pk)  # as the sponsor's would be
     assert_sent_on_one_line(
         mail.outbox[-1], f"Expérimentation « {ONE_LINE} » : l’étape Cadrage vous attend"
     )
@@ -151,3 +157,46 @@ def test_wagtail_tells_the_moderators_of_a_page_submitted_with_a_line_break_in_i
     assert len(sent) == 1
     assert "\n" not in sent[0].subject
     assert ONE_LINE in sent[0].subject
+
+
+class Quoted:
+    """A title holding what HTML escapes, whatever attribute the template asks for."""
+
+    text = 'L\'équipe & <les autres> "ensemble"'
+
+    def __getattr__(self, name):
+        return self
+
+    def __str__(self):
+        return self.text
+
+
+QUOTED = Quoted()
+
+
+def template_name(path):
+    """``surveys/email/invitation_subject.txt`` for ``…/templates/surveys/email/…``."""
+    parts = path.parts
+    return "/".join(parts[len(parts) - parts[::-1].index("templates") :])
+
+
+SUBJECT_TEMPLATES = sorted(
+    template_name(path)
+    for app in ("experiments", "intranet", "practices", "skills", "surveys")
+    for path in (Path(settings.BASE_DIR) / app).glob("**/templates/**/*_subject.txt")
+)
+
+
+def test_the_subjects_are_found():
+    assert "surveys/email/invitation_subject.txt" in SUBJECT_TEMPLATES
+    assert "accounts/email/activation_subject.txt" in SUBJECT_TEMPLATES
+
+
+@pytest.mark.parametrize("template_name", SUBJECT_TEMPLATES)
+def test_a_subject_is_text_not_html(template_name):
+    context = dict.fromkeys(
+        ("agent", "experiment", "stage", "site_name", "survey", "training"), QUOTED
+    )
+    subject = render_subject(template_name, context)
+    assert Quoted.text in subject
+    assert "&#" not in subject and "&amp;" not in subject and "&lt;" not in subject
