@@ -24,13 +24,16 @@ class StaticFilesConfig(BaseStaticFilesConfig):
 
 
 class WagtailAdminConfig(WagtailAdminAppConfig):
-    """Wagtail's admin, whose spreadsheet exports neutralise formulas as ours do."""
+    """Wagtail's admin, whose spreadsheet exports neutralise formulas as ours do and whose
+    moderation sends one e-mail per submission."""
 
     def ready(self):
         super().ready()
+        from .moderation_mail import send_one_notice_per_submission
         from .spreadsheets import neutralise_wagtail_exports
 
         neutralise_wagtail_exports()
+        send_one_notice_per_submission()
 
 
 class WagtailImagesConfig(WagtailImagesAppConfig):
