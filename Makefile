@@ -6,6 +6,8 @@ EXTRAS ?= dev
 BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
+# The address in the links of e-mails (BASE_URL in the settings): the demo's own.
+BASE_URL ?= http://$(HOST):$(PORT)
 
 .PHONY: install run test test-fast lint format messages bench bench-imports clean
 
@@ -21,11 +23,11 @@ install: $(VENV)/.installed
 
 run: install
 	$(BIN)/python manage.py migrate --noinput
-	$(BIN)/python manage.py seed_demo
+	BASE_URL=$(BASE_URL) $(BIN)/python manage.py seed_demo
 	@echo ""
 	@echo "  Intranet: http://$(HOST):$(PORT)/  (log in with one of the demo logins above)"
 	@echo ""
-	$(BIN)/python manage.py runserver $(HOST):$(PORT)
+	BASE_URL=$(BASE_URL) $(BIN)/python manage.py runserver $(HOST):$(PORT)
 
 test: install
 	$(BIN)/pytest $(PYTEST_ARGS)

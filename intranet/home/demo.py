@@ -1,5 +1,7 @@
 """Demo site structure: the home page and the general pages of the intranet."""
 
+from urllib.parse import urlsplit
+
 from django.conf import settings
 from wagtail.models import Locale, Page, Site
 
@@ -53,6 +55,14 @@ PAGES = [
 ]
 
 
+def site_address():
+    """The host name and port of BASE_URL, where the site is served: Wagtail builds the
+    full address of pages (in e-mails, in the admin) from its Site."""
+    address = urlsplit(settings.WAGTAILADMIN_BASE_URL)
+    default_port = 443 if address.scheme == "https" else 80
+    return address.hostname or "localhost", address.port or default_port
+
+
 def ensure_home_page():
     """The Wagtail root, our home page and the default site, even on an empty database."""
     Locale.objects.get_or_create(language_code=settings.LANGUAGE_CODE)
@@ -60,11 +70,12 @@ def ensure_home_page():
     home = HomePage.objects.first()
     if home is None:
         home = root.add_child(instance=HomePage(title="Accueil", slug="accueil", intro=HOME_INTRO))
+    hostname, port = site_address()
     Site.objects.update_or_create(
         is_default_site=True,
         defaults={
-            "hostname": "localhost",
-            "port": 80,
+            "hostname": hostname,
+            "port": port,
             "root_page": home,
             "site_name": settings.WAGTAIL_SITE_NAME,
         },
