@@ -177,12 +177,15 @@ class TestWhatTheCitySees:
             response, "Score de recommandation des pratiques testées dans « Réunions hybrides »"
         ) == [
             ["Pratique testée", "Réponses", "Score de recommandation"],
-            [hybrid, "6", "50"],
+            [hybrid, "6", "+50"],
             [agenda, "pas assez de réponses"],
         ]
         assert table(
             response, "Score de recommandation des pratiques testées dans « Décider sans réunion »"
-        ) == [["Pratique testée", "Réponses", "Score de recommandation"], [hybrid, "5", "-40"]]
+        ) == [
+            ["Pratique testée", "Réponses", "Score de recommandation"],
+            [hybrid, "5", "\u221240"],
+        ]
         content = response.content.decode()
         assert '<rect x="30.0%" width="20.0%" height="12"></rect>' in content  # −40
         assert '<rect x="50.0%" width="25.0%" height="12"></rect>' in content  # 50
@@ -523,7 +526,7 @@ class TestExports:
         assert sections["Recommandation des pratiques"] == [
             ["Expérimentation", "Pratique testée", "Réponses", "Score de recommandation"],
             ["Décider sans réunion", city["hybrid"].title, "5", "-40"],
-            ["Réunions hybrides", city["hybrid"].title, "6", "50"],
+            ["Réunions hybrides", city["hybrid"].title, "6", "+50"],
             ["Réunions hybrides", city["agenda"].title, *["pas assez de réponses"] * 2],
         ]
         assert sections["Adhésion à la charte"][0] == ["Version de la charte", "2"]

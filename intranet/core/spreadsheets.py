@@ -10,6 +10,10 @@ from functools import wraps
 from django.http import HttpResponse
 from django.utils.formats import number_format
 from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
+
+from .scores import XLSX_FORMAT as SCORE_XLSX_FORMAT
+from .scores import Score
 
 CONTENT_TYPES = {
     "csv": "text/csv; charset=utf-8",
@@ -52,13 +56,25 @@ def to_csv(sheets):
         if titled:
             writer.writerow([neutralise(sheet.title)])
         for row in neutralised(sheet.rows):
-            # A French spreadsheet reads "2,5", not "2.5".
-            writer.writerow(
-                [number_format(cell) if isinstance(cell, float) else cell for cell in row]
-            )
+            writer.writerow([csv_cell(cell) for cell in row])
         if titled:
             writer.writerow([])
     return buffer.getvalue().encode("utf-8")
+
+
+def csv_cell(cell):
+    if isinstance(cell, Score):
+        return cell.as_text()
+    # A French spreadsheet reads "2,5", not "2.5".
+    return number_format(cell) if isinstance(cell, float) else cell
+
+
+def xlsx_cell(worksheet, cell):
+    if isinstance(cell, Score):
+        written = WriteOnlyCell(worksheet, value=int(cell))
+        written.number_format = SCORE_XLSX_FORMAT
+        return written
+    return cell
 
 
 def to_xlsx(sheets):
@@ -67,7 +83,7 @@ def to_xlsx(sheets):
     for sheet in sheets:
         worksheet = workbook.create_sheet(title=str(sheet.title)[:31])
         for row in neutralised(sheet.rows):
-            worksheet.append(row)
+            worksheet.append([xlsx_cell(worksheet, cell) for cell in row])
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()

@@ -6,6 +6,7 @@ The same figures as the page, hidden groups included: they read "not enough agen
 
 from django.utils.translation import gettext as _
 
+from intranet.core.scores import spreadsheet_score
 from intranet.core.spreadsheets import Sheet
 
 
@@ -120,7 +121,7 @@ def recommendation_rows(recommendations):
         for practice in item.practices:
             recommendation = practice.recommendation
             if recommendation.enough_answers:
-                figures = [recommendation.answers, recommendation.visible_score]
+                figures = [recommendation.answers, spreadsheet_score(recommendation.visible_score)]
             else:
                 figures = [_("not enough answers")] * 2
             rows.append([item.experiment.title, practice.practice.title, *figures])
