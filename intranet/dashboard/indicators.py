@@ -7,7 +7,7 @@ fewer than *k* people is never given as a number, nor left derivable from a tota
 """
 
 import datetime
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.db.models import Exists, OuterRef, Prefetch
 from django.db.models.functions import Coalesce
@@ -309,6 +309,7 @@ class ImpactDashboard:
     recommendations: list
     charter: CharterAdhesion | None
     onboarding: RateTable | None
+    computed_at: datetime.datetime = field(default_factory=timezone.now)
 
 
 def impact_dashboard(department, period, minimum=MINIMUM_GROUP_SIZE):

@@ -37,6 +37,13 @@ def dashboard_access(user):
     return DashboardAccess(access.departments, citywide=False, default_department=default)
 
 
+def may_refresh_figures(user):
+    """Whether ``user`` may have the figures computed again before their time: the skills
+    officers and the administrators, who answer for them (a computation reads the whole
+    city's data, so not every manager at will)."""
+    return is_skills_officer(user)
+
+
 def opens_dashboard_by_facts(user, facts):
     """Whether `dashboard_access` lets ``user`` in, read from the agent's facts of the request
     (`intranet.accounts.facts`): the header's link, without a query of its own."""

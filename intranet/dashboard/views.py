@@ -1,11 +1,16 @@
 import time
 
 from django.conf import settings
+from django.contrib import messages
 from django.core.cache import cache
+from django.core.cache.utils import make_template_fragment_key
+from django.core.exceptions import PermissionDenied
 from django.db.models import Max
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.functional import SimpleLazyObject
-from django.views.decorators.http import require_GET
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
 
 from intranet.core.spreadsheets import spreadsheet_response
 from skills.models import PixCampaign
@@ -13,7 +18,7 @@ from skills.models import PixCampaign
 from . import exports
 from .forms import DashboardFilterForm
 from .indicators import MINIMUM_GROUP_SIZE, impact_dashboard
-from .permissions import dashboard_access
+from .permissions import dashboard_access, may_refresh_figures
 
 # Longest time one request may take to compute the figures before another one tries.
 COMPUTING = 120
@@ -53,11 +58,16 @@ def cached_dashboard(key, department, period):
         if time.time() < fresh_until or not cache.add(f"{key}:computing", True, COMPUTING):
             return figures
     figures = impact_dashboard(department, period)
+    keep_figures(key, figures)
+    return figures
+
+
+def keep_figures(key, figures):
+    """Keep ``figures`` under ``key``, fresh for DASHBOARD_CACHE_SECONDS."""
     seconds = settings.DASHBOARD_CACHE_SECONDS
     # Kept twice as long as they are fresh, to be shown while new ones are computed.
     cache.set(key, (figures, time.time() + seconds), timeout=2 * seconds)
     cache.delete(f"{key}:computing")
-    return figures
 
 
 @require_GET
@@ -72,8 +82,40 @@ def dashboard(request):
         context["dashboard"] = SimpleLazyObject(lambda: cached_dashboard(key, department, period))
         context["dashboard_cache_key"] = key
         context["dashboard_cache_seconds"] = settings.DASHBOARD_CACHE_SECONDS
+        context["dashboard_cache_minutes"] = max(1, settings.DASHBOARD_CACHE_SECONDS // 60)
+        context["may_refresh"] = may_refresh_figures(request.user)
         context["query_string"] = form.query_string()
     return render(request, "dashboard/dashboard.html", context)
+
+
+@require_POST
+def refresh(request):
+    """Compute the figures of these filters again now, for those who answer for them."""
+    form = DashboardFilterForm(request.GET, access=dashboard_access(request.user))
+    if not may_refresh_figures(request.user):
+        raise PermissionDenied
+    if not form.is_valid():
+        return render(
+            request,
+            "dashboard/dashboard.html",
+            {"form": form, "minimum": MINIMUM_GROUP_SIZE},
+            status=400,
+        )
+    department, period = form.cleaned_data["department"], form.period()
+    key = dashboard_cache_key(department, period)
+    if key:
+        if cache.add(f"{key}:computing", True, COMPUTING):
+            keep_figures(key, impact_dashboard(department, period))
+            cache.delete_many(
+                [
+                    make_template_fragment_key("dashboard_figures", [key, language])
+                    for language, _name in settings.LANGUAGES
+                ]
+            )
+            messages.success(request, _("The figures have been computed again."))
+        else:
+            messages.info(request, _("The figures are being computed: they will show shortly."))
+    return redirect(f"{reverse('dashboard:dashboard')}?{form.query_string()}")
 
 
 @require_GET
