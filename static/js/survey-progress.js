@@ -3,11 +3,15 @@
   "use strict";
   var form = document.querySelector("[data-survey-form]");
   if (!form) { return; }
-  var box = form.querySelector("[data-survey-progress]");
+  var box = form.querySelector(".survey-progress");
   var bar = box.querySelector("progress");
   var text = box.querySelector("[data-survey-progress-text]");
   var questions = form.querySelectorAll("[data-question]");
-  var template = box.getAttribute("data-survey-progress");
+  // "No question", "1 question", "2 questions": the three forms the page gives.
+  function template(count) {
+    var kind = count === 0 ? "none" : count === 1 ? "one" : "many";
+    return box.getAttribute("data-survey-progress-" + kind);
+  }
 
   function answered(question) {
     var checked = question.querySelector("input:checked");
@@ -22,7 +26,7 @@
     if (count === shown) { return; }
     shown = count;
     bar.value = count;
-    text.textContent = template.replace("{n}", count).replace("{t}", questions.length);
+    text.textContent = template(count).replace("{n}", count).replace("{t}", questions.length);
   }
 
   if (questions.length > 3) {

@@ -133,9 +133,11 @@ def test_survey_progress_script_runs_under_the_policy(enforced_page):
     visit(page, f"/questionnaires/repondre/{invitation.token}/")
 
     progress = page.locator("[data-survey-progress-text]")
-    expect(progress).to_have_text("0 question(s) répondue(s) sur 4")
+    expect(progress).to_have_text("Aucune question répondue sur 4")
     page.get_by_label("Une remarque ?").fill("Rien à signaler")
-    expect(progress).to_have_text("1 question(s) répondue(s) sur 4")
+    expect(progress).to_have_text("1 question répondue sur 4")
+    page.get_by_label("À distance").check()
+    expect(progress).to_have_text("2 questions répondues sur 4")
     assert page.csp_violations == []
 
 
