@@ -3,6 +3,8 @@ person, completing a stage from code (the demo, the retrospective survey's closi
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
+from django.db.models import Case, OuterRef, Subquery, TextField, When
+from django.db.models.fields.json import KT
 from viewflow.fsm import TransitionNotAllowed
 from viewflow.workflow.models import Task
 from viewflow.workflow.status import STATUS
@@ -71,6 +73,26 @@ def open_task(experiment, node_name):
         )
         .select_related("owner")
         .first()
+    )
+
+
+def sent_back_comment():
+    """An annotation of tasks: for a framing, the comment of the sponsor who sent it back
+    (every review done before a framing sent it back); None otherwise."""
+    last_review = (
+        Task.objects.filter(
+            process_id=OuterRef("process_id"),
+            flow_task=ExperimentFlow.review,
+            status=STATUS.DONE,
+            created__lt=OuterRef("created"),
+        )
+        .order_by("-created", "-pk")
+        .values(comment=KT("data__comment"))[:1]
+    )
+    return Case(
+        When(flow_task=ExperimentFlow.frame, then=Subquery(last_review)),
+        default=None,
+        output_field=TextField(),
     )
 
 

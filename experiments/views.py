@@ -192,6 +192,7 @@ def my_tasks(request):
             owner=request.user, status__in=OPEN_STATUSES, process__flow_class=ExperimentFlow
         )
         .only("flow_task", "created", "process_id")
+        .annotate(sent_back_comment=services.sent_back_comment())
         .order_by("created")
     )
     experiments = {

@@ -1,5 +1,6 @@
 from django.db.models import Count, Exists, F, OuterRef, Q, Subquery, Window
 from django.urls import reverse
+from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 from viewflow.workflow.models import Task
@@ -19,9 +20,11 @@ from intranet.core.hooks import (
 from .flows import ExperimentFlow
 from .models import STAGE_NAMES, ActionItem, Experiment, JournalEntry
 from .notifications import task_url
+from .services import sent_back_comment
 
 # Tasks listed on the home page; the others are counted, with a link to "My tasks".
 HOME_TASKS = 5
+COMMENT_LENGTH = 200  # of a sponsor's comment on the home page; "My tasks" shows it whole
 
 
 @hooks.register(ATTENTION_ITEMS)
@@ -37,6 +40,7 @@ def experiment_tasks(request):
             experiment_title=Subquery(
                 Experiment.objects.filter(pk=OuterRef("process_id")).values("title")[:1]
             ),
+            sent_back_comment=sent_back_comment(),
             total=Window(Count("pk")),
         )
         .order_by("created", "pk")[:HOME_TASKS]
@@ -47,6 +51,14 @@ def experiment_tasks(request):
             % {"stage": task.flow_task.task_title, "title": task.experiment_title},
             url=task_url(task),
             description=_("Experiment stage assigned to you"),
+        )
+        if task.sent_back_comment is None
+        else AttentionItem(
+            title=_("Framing sent back by the sponsor: %(title)s")
+            % {"title": task.experiment_title},
+            url=task_url(task),
+            description=_("The sponsor’s comment: “%(comment)s”")
+            % {"comment": Truncator(task.sent_back_comment).chars(COMMENT_LENGTH)},
         )
         for task in tasks
     ]
@@ -173,11 +185,17 @@ def experiments_i_take_part_in(request):
         .only("pk", "title", "planned_end")
         .order_by("planned_end", "pk")[:HOME_TASKS]
     )
-    return [
-        AttentionItem(
-            title=_("You take part in the experiment “%(title)s”") % {"title": experiment.title},
-            url=reverse("experiments:detail", args=[experiment.pk]),
-            description=_("Try its practices with your team and write in its journal."),
+    items = []
+    for experiment in experiments:
+        url = reverse("experiments:detail", args=[experiment.pk])
+        items.append(
+            AttentionItem(
+                title=_("You take part in the experiment “%(title)s”")
+                % {"title": experiment.title},
+                url=url,
+                description=_("Try its practices with your team and write in its journal."),
+                action_label=_("Write in the journal"),
+                action_url=f"{url}#journal",
+            )
         )
-        for experiment in experiments
-    ]
+    return items

@@ -13,6 +13,7 @@ from .models import (
     CharterSignature,
     Enrolment,
     OnboardingProgress,
+    OnboardingStep,
     PracticeCategory,
     PracticeIndexPage,
     PracticePage,
@@ -148,6 +149,21 @@ def set_step_done(step, agent, done):
         OnboardingProgress.objects.get_or_create(agent=agent, step=step)
     else:
         OnboardingProgress.objects.filter(agent=agent, step=step).delete()
+
+
+def tick_steps_linking_to(page_id, agent_ids):
+    """Tick, for these agents, the onboarding steps whose link opens this page: a step
+    linking the charter asks to sign it, one linking a training to enrol in it."""
+    steps = list(OnboardingStep.objects.filter(link_page_id=page_id).values_list("pk", flat=True))
+    if steps:
+        OnboardingProgress.objects.bulk_create(
+            (
+                OnboardingProgress(agent_id=agent, step_id=step)
+                for agent in agent_ids
+                for step in steps
+            ),
+            ignore_conflicts=True,
+        )
 
 
 def experiment_feedback(experiment):

@@ -1,14 +1,16 @@
 import datetime
 
-from django.db.models import Count, F, Q
+from django.contrib.contenttypes.models import ContentType
+from django.db.models import Count, F, Q, Window
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.text import Truncator
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
+from wagtail.models import GroupApprovalTask, Page, TaskState
 
 from intranet.core.content import shared_content
 from intranet.core.hooks import (
@@ -16,6 +18,7 @@ from intranet.core.hooks import (
     PERSONAL_DATA,
     AttentionItem,
     PersonalDataSection,
+    with_the_others_counted,
 )
 from intranet.core.visibility import viewable_pages, viewable_through
 
@@ -191,6 +194,50 @@ def next_training_sessions(request):
             )
         )
     return items
+
+
+@hooks.register(ATTENTION_ITEMS)
+def pages_to_moderate(request):
+    """Pages waiting for a moderation task the agent may act on, as Wagtail's "Awaiting your
+    review" (`TaskState.objects.reviewable_by`) in one query: the in-progress states of the
+    active group approval tasks of one of their groups (any, for a superuser).
+    """
+    states = TaskState.objects.filter(
+        status=TaskState.STATUS_IN_PROGRESS,
+        task__active=True,
+        workflow_state__base_content_type=ContentType.objects.get_for_model(Page),
+    )
+    if not request.user.is_superuser:
+        moderated = GroupApprovalTask.objects.filter(groups__in=request.user.groups.all())
+        states = states.filter(task__in=moderated.values("pk"))
+    states = list(
+        states.select_related("revision")
+        .annotate(total=Window(Count("pk")))
+        .order_by("started_at", "pk")[:HOME_ITEMS]
+    )
+    items = [
+        AttentionItem(
+            _("Page awaiting your review: %(title)s") % {"title": state.revision.object_str},
+            reverse("wagtailadmin_pages:edit", args=[state.revision.object_id]),
+            _("Submitted on %(date)s: approve it or request changes in the administration.")
+            % {"date": date_format(timezone.localtime(state.started_at), "DATE_FORMAT")},
+        )
+        for state in states
+    ]
+    return with_the_others_counted(
+        items,
+        states[0].total if states else 0,
+        lambda count: (
+            ngettext(
+                "%(count)s other page awaits your review",
+                "%(count)s other pages await your review",
+                count,
+            )
+            % {"count": count}
+        ),
+        reverse("wagtailadmin_home"),
+        _("See them all in the administration."),
+    )
 
 
 @hooks.register(ATTENTION_ITEMS)

@@ -645,3 +645,66 @@ def test_the_page_costs_fewer_queries_once_cached_and_the_same_as_experiments_gr
     add(10)
     assert visit_queries(client, url)[0] == small
     assert small[1] < small[0]
+
+
+def test_a_participant_s_home_page_links_to_the_journal_of_her_running_experiment(
+    client, running, participants, lead, stranger
+):
+    journal_url = reverse("experiments:detail", args=[running.pk]) + "#journal"
+    home = as_user(client, participants[0]).get("/").content.decode()
+    assert f"Vous participez à l’expérimentation « {running.title} »" in home
+    assert f'href="{journal_url}"' in home
+    assert 'id="journal"' in page_of(client, participants[0], running)
+
+    for outsider in (stranger, lead):
+        assert journal_url not in as_user(client, outsider).get("/").content.decode()
+
+    Experiment.objects.filter(pk=running.pk).update(status=PROCESS.DONE)
+    assert journal_url not in as_user(client, participants[0]).get("/").content.decode()
+
+
+def test_a_framing_sent_back_says_so_with_the_sponsor_s_comment_to_the_lead(
+    client, lead, sponsor, participants, make_agent, django_capture_on_commit_callbacks
+):
+    callbacks = django_capture_on_commit_callbacks
+    experiment = advanced_to(client, "review", lead, sponsor, participants, callbacks)
+    other_lead = make_agent("Autre", first_name="Léa")
+    other_lead.groups.add(Group.objects.get(name="Chefs de projet"))
+    other = advanced_to(client, "frame", other_lead, sponsor, participants, callbacks)
+    for page in (
+        as_user(client, lead).get("/"),
+        as_user(client, lead).get(reverse("experiments:my_tasks")),
+    ):
+        assert "renvoyé par le commanditaire" not in page.content.decode()
+
+    post_task(
+        client,
+        sponsor,
+        experiment,
+        "review",
+        {"decision": "send_back", "comment": "Précisez les critères."},
+        callbacks,
+    )
+
+    home = as_user(client, lead).get("/").content.decode()
+    assert f"Cadrage renvoyé par le commanditaire : {experiment.title}" in home
+    assert "Commentaire du commanditaire : « Précisez les critères. »" in home
+    tasks = as_user(client, lead).get(reverse("experiments:my_tasks")).content.decode()
+    assert "renvoyé par le commanditaire" in tasks
+    assert "Commentaire du commanditaire : « Précisez les critères. »" in tasks
+    # Another lead's framing, never reviewed, says nothing of it.
+    for page in (
+        as_user(client, other_lead).get("/"),
+        as_user(client, other_lead).get(reverse("experiments:my_tasks")),
+    ):
+        assert other.title in page.content.decode()
+        assert "renvoyé par le commanditaire" not in page.content.decode()
+        assert "Précisez les critères." not in page.content.decode()
+
+    # Framed again and approved: the next stage is not "sent back".
+    post_task(client, lead, experiment, "frame", framing(sponsor), callbacks)
+    post_task(client, sponsor, experiment, "review", {"decision": "approve"}, callbacks)
+    home = as_user(client, lead).get("/").content.decode()
+    assert "Lancement : " in home
+    assert "renvoyé par le commanditaire" not in home
+    assert "Précisez les critères." not in home

@@ -53,6 +53,20 @@ def test_demo_content_is_complete_and_seeding_twice_changes_nothing():
     assert categories >= 5
     assert len(CharterPage.objects.get().commitments) == 8
     assert OnboardingPage.objects.get().steps.count() >= 5
+    # The steps asking to sign the charter and to enrol in a training are ticked for those
+    # the demo made sign and enrol.
+    onboarding = OnboardingPage.objects.get()
+    for page, did in [
+        (CharterPage.objects.get(), CharterSignature.objects.values_list("agent", flat=True)),
+        (
+            TrainingPage.objects.get(title="Bien démarrer avec la visio"),
+            Enrolment.objects.filter(
+                session__training__title="Bien démarrer avec la visio"
+            ).values_list("agent", flat=True),
+        ),
+    ]:
+        ticked = onboarding.steps.get(link_page=page).progress.values_list("agent", flat=True)
+        assert set(did) and set(ticked) == set(did)
     assert set(Tool.objects.values_list("status", flat=True)) == set(Tool.Status.values)
     assert Enrolment.objects.filter(status=Enrolment.Status.WAITING).exists()
     assert Enrolment.objects.filter(status=Enrolment.Status.ATTENDED).exists()

@@ -1,6 +1,8 @@
 import datetime
 
 import pytest
+from django.contrib.auth.models import Group
+from django.urls import reverse
 from django.utils import timezone
 
 from practices import services
@@ -104,9 +106,42 @@ def test_home_announces_the_latest_practices(agent_client, site):
     assert old.title not in content.split("Derniers contenus")[0]
 
 
+def submitted(page, author):
+    """``page``, changed by ``author`` and submitted to its moderation workflow."""
+    page.save_revision(user=author)
+    page.get_workflow().start(page, author)
+    return page
+
+
+def test_a_moderator_s_home_lists_the_pages_awaiting_her_review(client, site, make_agent):
+    moderator = make_agent("Modératrice")
+    moderator.groups.add(Group.objects.get(name="Modérateurs"))
+    editor = make_agent("Éditeur")
+    editor.groups.add(Group.objects.get(name="Éditeurs"))
+    library = make_library(site)
+    waiting = submitted(make_practice(library, "Animer une réunion hybride"), editor)
+    make_practice(library, "Une pratique publiée sans changement")
+
+    client.force_login(moderator)
+    content = home(client)
+
+    assert f"Page en attente de votre validation : {waiting.title}" in content
+    assert f'href="{reverse("wagtailadmin_pages:edit", args=[waiting.pk])}"' in content
+    assert "validation : Une pratique publiée sans changement" not in content
+    for someone_else in (editor, make_agent()):
+        client.force_login(someone_else)
+        assert "Page en attente de votre validation" not in home(client)
+
+    client.force_login(moderator)
+    task_state = waiting.current_workflow_task_state
+    task_state.approve(user=moderator)
+    assert "Page en attente de votre validation" not in home(client)
+
+
 def test_home_costs_the_same_queries_with_ten_times_more_content(
     agent_client, agent, site, make_agent
 ):
+    agent.groups.add(Group.objects.get(name="Modérateurs"))
     make_charter(site)
     onboarding = make_onboarding(site)
     agent.arrival_date = timezone.localdate()
@@ -119,6 +154,7 @@ def test_home_costs_the_same_queries_with_ten_times_more_content(
             make_practice(library)
             session = make_session(training, days=index + 1)
             enrol(session, make_agent())
+            submitted(make_practice(library), make_agent())
         services.set_step_done(onboarding.steps.first(), make_agent(), True)
 
     small, _response = visit_queries(agent_client, "/")

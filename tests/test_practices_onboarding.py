@@ -10,7 +10,13 @@ from practices import indicators, services
 from practices.models import OnboardingProgress, is_newcomer, newcomers_since
 
 from .queries import visit_queries
-from .support.practices import make_onboarding
+from .support.practices import (
+    make_charter,
+    make_onboarding,
+    make_session,
+    make_training,
+    make_training_catalogue,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -120,3 +126,47 @@ def test_the_onboarding_report_is_shown_to_editors_not_to_agents(
     assert "Saisissez une date valide." in response.content.decode()
     client.force_login(agent)
     assert client.get(reverse("practices_onboarding")).status_code == 302
+
+
+def progress_of(agent):
+    return set(
+        OnboardingProgress.objects.filter(agent=agent).values_list("step__title", flat=True)
+    )
+
+
+def test_signing_the_charter_ticks_the_step_that_links_to_it(
+    client, agent, make_agent, site, onboarding
+):
+    charter = make_charter(site)
+    read_the_charter = onboarding.steps.get(title="Lire la charte")
+    read_the_charter.link_page = charter
+    read_the_charter.save()
+    colleague = make_agent()
+
+    client.force_login(agent)
+    client.post(reverse("practices:sign_charter", args=[charter.pk]))
+
+    assert progress_of(agent) == {"Lire la charte"}
+    assert progress_of(colleague) == set()
+    content = client.get(onboarding.url).content.decode()
+    assert "1 étapes faites sur 3" in content
+
+
+def test_enrolling_in_the_linked_training_ticks_its_step(
+    client, agent, make_agent, site, onboarding
+):
+    catalogue = make_training_catalogue(site)
+    visio = make_training(catalogue, "Bien démarrer avec la visio")
+    other = make_training(catalogue, "Piloter un projet")
+    test_the_visio = onboarding.steps.get(title="Tester la visio")
+    test_the_visio.link_page = visio
+    test_the_visio.save()
+    colleague = make_agent()
+    client.force_login(agent)
+
+    client.post(reverse("practices:register", args=[make_session(other).pk]))
+    assert progress_of(agent) == set()
+
+    client.post(reverse("practices:register", args=[make_session(visio).pk]))
+    assert progress_of(agent) == {"Tester la visio"}
+    assert progress_of(colleague) == set()

@@ -25,9 +25,14 @@ PRACTICE_TESTED_BY = "register_practice_tested_by"
 
 @dataclass(frozen=True)
 class AttentionItem:
+    """Something for the agent to look at; ``action_label`` and ``action_url``: a second,
+    direct link to what to do there (the journal's form of an experiment)."""
+
     title: str
     url: str
     description: str = ""
+    action_label: str = ""
+    action_url: str = ""
 
 
 @dataclass(frozen=True)

@@ -19,6 +19,7 @@ from skills.models import Area, Competence
 from surveys.models import Invitation, Question, Survey
 from surveys.services import submit_response
 
+from .. import services
 from ..models import (
     CharterPage,
     CharterSignature,
@@ -310,6 +311,16 @@ def seed_commitments(charter, rng):
     OnboardingProgress.objects.bulk_create(
         OnboardingProgress(agent=claire, step=step) for step in steps[1:5:3]
     )
+    # What signing and enrolling tick (practices/signals.py): the signatures above are made in
+    # bulk, the enrolments before the path existed.
+    services.tick_steps_linking_to(
+        charter.pk, CharterSignature.objects.filter(page=charter).values_list("agent", flat=True)
+    )
+    for training_id in {step.link_page_id for step in steps} - {None, charter.pk}:
+        enrolled = Enrolment.objects.filter(session__training_id=training_id)
+        services.tick_steps_linking_to(
+            training_id, enrolled.values_list("agent", flat=True).distinct()
+        )
 
 
 def seed_scores(rng):
