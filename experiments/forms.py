@@ -70,7 +70,15 @@ class FrameForm(forms.ModelForm):
             "success_criteria",
             "planned_start",
             "planned_end",
+            "lead_answers_retrospective",
         ]
+        labels = {"lead_answers_retrospective": _("I answer the retrospective survey too")}
+        help_texts = {
+            "lead_answers_retrospective": _(
+                "The retrospective survey goes to the participants; you read its results. "
+                "Tick this box to answer it with them."
+            )
+        }
         widgets = {
             "planned_start": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
             "planned_end": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),

@@ -648,3 +648,53 @@ def test_the_page_costs_fewer_queries_once_cached_and_the_same_as_experiments_gr
     add(10)
     assert visit_queries(client, url)[0] == small
     assert small[1] < small[0]
+
+
+# The retrospective is the team's survey: the lead answers it only if they chose to.
+
+
+def test_the_lead_is_not_invited_to_the_retrospective_by_default(
+    client, lead, sponsor, participants, django_capture_on_commit_callbacks
+):
+    experiment = started(client, lead, django_capture_on_commit_callbacks)
+    task = open_task(experiment, "frame")
+    form = as_user(client, lead).get(reverse("experiments:task", args=[task.pk])).content.decode()
+    assert "Je réponds aussi au questionnaire de rétrospective" in form
+    box = form.split('name="lead_answers_retrospective"')[1].split(">")[0]
+    assert "checked" not in box
+
+    experiment = advanced_to(
+        client,
+        "retrospective",
+        lead,
+        sponsor,
+        participants,
+        django_capture_on_commit_callbacks,
+        lead_answers_retrospective=None,  # the box left unticked
+    )
+
+    invited = set(experiment.retrospective_survey.invitations.values_list("agent", flat=True))
+    assert invited == {agent.pk for agent in participants}
+    assert "Les participants y répondent" in page_of(client, lead, experiment)
+    mine = as_user(client, lead).get(reverse("surveys:mine")).content.decode()
+    assert experiment.retrospective_survey.title not in mine
+
+
+def test_a_lead_who_chose_to_answer_the_retrospective_is_invited_and_everyone_sees_it(
+    client, lead, sponsor, participants, django_capture_on_commit_callbacks
+):
+    experiment = advanced_to(
+        client, "review", lead, sponsor, participants, django_capture_on_commit_callbacks
+    )
+    review = open_task(experiment, "review")
+    chosen = "Les participants et la cheffe ou le chef de projet y répondent"
+    page = as_user(client, sponsor).get(reverse("experiments:task", args=[review.pk]))
+    assert chosen in page.content.decode()
+
+    experiment = advanced_to(
+        client, "retrospective", lead, sponsor, participants, django_capture_on_commit_callbacks
+    )
+
+    invited = set(experiment.retrospective_survey.invitations.values_list("agent", flat=True))
+    assert invited == {lead.pk, *(agent.pk for agent in participants)}
+    assert chosen in page_of(client, participants[0], experiment)
