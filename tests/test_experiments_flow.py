@@ -1,4 +1,5 @@
 import datetime
+import re
 
 import pytest
 from django.contrib.auth.models import Group
@@ -74,7 +75,7 @@ def test_an_incomplete_framing_cannot_go_to_the_sponsor(
         django_capture_on_commit_callbacks,
     )
     assert response.status_code == 200
-    assert "Nécessaire avant l’envoi au commanditaire" in response.content.decode()
+    assert "Nécessaire avant l’envoi pour validation" in response.content.decode()
     assert open_task(experiment, "review") is None
 
 
@@ -698,3 +699,40 @@ def test_a_lead_who_chose_to_answer_the_retrospective_is_invited_and_everyone_se
     invited = set(experiment.retrospective_survey.invitations.values_list("agent", flat=True))
     assert invited == {lead.pk, *(agent.pk for agent in participants)}
     assert chosen in page_of(client, participants[0], experiment)
+
+
+def test_the_flow_chart_speaks_french(
+    client, lead, sponsor, participants, django_capture_on_commit_callbacks
+):
+    experiment = advanced_to(
+        client, "run", lead, sponsor, participants, django_capture_on_commit_callbacks
+    )
+    chart = as_user(client, lead).get(reverse("experiments:chart", args=[experiment.pk]))
+    labels = re.findall(r'<text class="edge-label"[^>]*>([^<]*)</text>', chart.content.decode())
+    assert sorted(labels) == ["non", "oui"]
+    stages = re.findall(r'<text class="align-middle"[^>]*>([^<]*)</text>', chart.content.decode())
+    assert "Plan d’action" in stages
+    assert "Cadrage" in stages
+
+
+@pytest.mark.parametrize(
+    ("english", "french"),
+    [
+        ("project lead", "cheffe ou chef de projet"),
+        ("Project lead", "Cheffe ou chef de projet"),
+        ("Send it back to the lead", "Le renvoyer à la cheffe ou au chef de projet"),
+        (
+            "Say what the lead should change.",
+            "Dites ce que la cheffe ou le chef de projet doit changer.",
+        ),
+        ("Framing sent back to the lead.", "Cadrage renvoyé à la cheffe ou au chef de projet."),
+        ("Send to the sponsor", "Envoyer pour validation"),
+        ("Framing sent to the sponsor.", "Cadrage envoyé pour validation."),
+        ("Action plan", "Plan d’action"),
+    ],
+)
+def test_the_roles_and_stages_are_named_in_epicene_french(english, french):
+    from django.utils import translation
+
+    with translation.override("fr"):
+        assert translation.gettext(english) == french
