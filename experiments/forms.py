@@ -70,7 +70,15 @@ class FrameForm(forms.ModelForm):
             "success_criteria",
             "planned_start",
             "planned_end",
+            "lead_answers_retrospective",
         ]
+        labels = {"lead_answers_retrospective": _("I answer the retrospective survey too")}
+        help_texts = {
+            "lead_answers_retrospective": _(
+                "The retrospective survey goes to the participants; you read its results. "
+                "Tick this box to answer it with them."
+            )
+        }
         widgets = {
             "planned_start": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
             "planned_end": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
@@ -180,6 +188,11 @@ class SynthesisForm(forms.ModelForm):
         self.fields["decision"].choices = Experiment.Decision.choices
 
 
+def typed_values(form):
+    """What was typed in a bound form, as the initial values to show it again unchecked."""
+    return {name: form[name].value() for name in form.fields}
+
+
 class ActionItemForm(forms.ModelForm):
     owner_email = forms.EmailField(label=_("Who (e-mail)"))
 
@@ -187,6 +200,12 @@ class ActionItemForm(forms.ModelForm):
         model = ActionItem
         fields = ["what", "due_date"]
         widgets = {"due_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")}
+
+    def __init__(self, *args, number, focused=False, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.legend = _("Action %(number)s") % {"number": number}
+        if focused:
+            self.fields["what"].widget.attrs["autofocus"] = True
 
     def clean_owner_email(self):
         email = self.cleaned_data["owner_email"].lower()
@@ -196,7 +215,43 @@ class ActionItemForm(forms.ModelForm):
         return owner
 
 
-ActionItemFormSet = forms.formset_factory(ActionItemForm, extra=3, min_num=1, validate_min=True)
+class BaseActionItemFormSet(forms.BaseFormSet):
+    """The actions decided: the first is required, each other one optional. "Add an action"
+    adds a row in the page (static/js/form-rows.js), or, without JavaScript, asks the server
+    for the form again with one more row (`with_one_more_row`)."""
+
+    def __init__(self, *args, typed_rows=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.typed_rows = list(typed_rows)
+        # Unbound, the formset shows min_num (1) + extra rows: the typed ones, then a new one.
+        self.extra = len(self.typed_rows)
+
+    @classmethod
+    def with_one_more_row(cls, data, prefix):
+        """The rows posted, shown again as typed (neither checked nor saved), and a new one."""
+        typed_rows = [typed_values(row) for row in cls(data, prefix=prefix)]
+        return cls(prefix=prefix, typed_rows=typed_rows[: cls.max_num - 1])
+
+    def get_form_kwargs(self, index):
+        kwargs = super().get_form_kwargs(index)
+        if index is None:  # the empty row the script copies, numbered by it
+            return {**kwargs, "number": "__number__"}
+        kwargs["number"] = index + 1
+        if index < len(self.typed_rows):
+            kwargs["initial"] = self.typed_rows[index]
+        elif self.typed_rows:
+            kwargs["focused"] = True
+        return kwargs
+
+    def clean(self):
+        # Only a management form changed by hand leaves no row at all.
+        if not self.forms:
+            raise ValidationError(_("Write at least the first action."))
+
+
+ActionItemFormSet = forms.formset_factory(
+    ActionItemForm, formset=BaseActionItemFormSet, extra=0, min_num=1
+)
 
 
 class SpreadForm(forms.Form):

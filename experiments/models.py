@@ -86,6 +86,11 @@ class Experiment(SingleLineTitle, Process):
     success_criteria = models.TextField(_("success criteria"), blank=True)
     planned_start = models.DateField(_("planned start"), null=True, blank=True)
     planned_end = models.DateField(_("planned end"), null=True, blank=True)
+    # The retrospective is the team's regard on the experiment: the lead, who owns its
+    # results, answers it only by choice.
+    lead_answers_retrospective = models.BooleanField(
+        _("the project lead answers the retrospective"), default=False
+    )
     approved = models.BooleanField(_("approved"), null=True, blank=True, editable=False)
     retrospective_survey = models.OneToOneField(
         "surveys.Survey",

@@ -1,5 +1,5 @@
-"""The retrospective: a built-in anonymous survey of the participants and the lead, one
-recommendation question per practice tested."""
+"""The retrospective: a built-in anonymous survey of the participants (and of the lead, if
+they chose to answer it), one recommendation question per practice tested."""
 
 import datetime
 
@@ -42,7 +42,7 @@ def retrospective_questions(experiment):
 
 
 def open_retrospective(experiment, now=None):
-    """Create the retrospective survey and invite the participants and the lead."""
+    """Create the retrospective survey and invite the participants (and the lead, by choice)."""
     now = now or timezone.now()
     survey = Survey(
         title=f"Rétrospective : {experiment.title}"[:200],
@@ -56,9 +56,10 @@ def open_retrospective(experiment, now=None):
     )
     survey.questions = retrospective_questions(experiment)
     survey.save()
-    respondents = Agent.objects.filter(
-        pk__in={*experiment.participants.values_list("pk", flat=True), experiment.lead_id}
-    )
+    respondent_ids = {*experiment.participants.values_list("pk", flat=True)}
+    if experiment.lead_answers_retrospective:
+        respondent_ids.add(experiment.lead_id)
+    respondents = Agent.objects.filter(pk__in=respondent_ids)
     survey.audience_agents.set(respondents)
     survey.save()
     Experiment.objects.filter(pk=experiment.pk).update(retrospective_survey=survey)

@@ -28,6 +28,7 @@ from .forms import (
     ReviewForm,
     SpreadForm,
     SynthesisForm,
+    typed_values,
 )
 from .models import ActionItem
 from .notifications import acting, send_launch_email
@@ -176,6 +177,11 @@ def synthesis(request, **kwargs):
 
 def action_plan(request, **kwargs):
     experiment = request.activation.process
+    if "add_action" in request.POST:  # "Add an action" without JavaScript: nothing is saved
+        formset = ActionItemFormSet.with_one_more_row(request.POST, prefix="actions")
+        typed = SpreadForm(request.POST, experiment=experiment)
+        spread = SpreadForm(initial=typed_values(typed), experiment=experiment)
+        return render_stage(request, "action_plan", formset=formset, form=spread)
     formset = ActionItemFormSet(request.POST or None, prefix="actions")
     spread = SpreadForm(request.POST or None, experiment=experiment)
     if request.method == "POST" and formset.is_valid() and spread.is_valid():
@@ -198,4 +204,4 @@ def action_plan(request, **kwargs):
         ]
         experiment.spread_practices.add(*pages)
         return done(request, _("Action plan saved: the experiment is finished."))
-    return render_stage(request, "action_plan", formset=formset, spread=spread)
+    return render_stage(request, "action_plan", formset=formset, form=spread)

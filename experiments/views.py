@@ -7,8 +7,10 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import F, OuterRef, Q, Subquery
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 from viewflow.workflow import chart
 from viewflow.workflow.exceptions import FlowLockFailed
@@ -155,6 +157,9 @@ def page_key(request, experiment, full):
     return f"{experiment.pk}:{experiment.revision}:{version}:{int(full)}"
 
 
+GATEWAY_BRANCHES = {"cond_true": gettext_lazy("yes"), "cond_false": gettext_lazy("no")}
+
+
 # Its own policy: viewflow's SVG styles itself inline, and an SVG can run no script.
 @csp({"default-src": [NONE], "style-src": [UNSAFE_INLINE], "frame-ancestors": [NONE]})
 def flow_chart(request, pk):
@@ -164,7 +169,12 @@ def flow_chart(request, pk):
     flow_class = ExperimentFlow
     grid = chart.calc_layout_data(flow_class)
     chart.calc_cell_status(flow_class, grid, experiment.pk)
-    return HttpResponse(chart.grid_to_svg(grid), content_type="image/svg+xml")
+    for edge in grid.edges:  # viewflow writes an If gateway's branches in English
+        edge.label = GATEWAY_BRANCHES.get(edge.edge_class, edge.label)
+    svg = render_to_string(
+        "experiments/flow_chart.svg", {"grid": grid, "cells": grid.cells, "edges": grid.edges}
+    )
+    return HttpResponse(svg, content_type="image/svg+xml")
 
 
 @require_POST

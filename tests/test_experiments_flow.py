@@ -1,4 +1,5 @@
 import datetime
+import re
 
 import pytest
 from django.contrib.auth.models import Group
@@ -71,7 +72,7 @@ def test_an_incomplete_framing_cannot_go_to_the_sponsor(
         django_capture_on_commit_callbacks,
     )
     assert response.status_code == 200
-    assert "Nécessaire avant l’envoi au commanditaire" in response.content.decode()
+    assert "Nécessaire avant l’envoi pour validation" in response.content.decode()
     assert open_task(experiment, "review") is None
 
 
@@ -708,3 +709,90 @@ def test_a_framing_sent_back_says_so_with_the_sponsor_s_comment_to_the_lead(
     assert "Lancement : " in home
     assert "renvoyé par le commanditaire" not in home
     assert "Précisez les critères." not in home
+
+
+# The retrospective is the team's survey: the lead answers it only if they chose to.
+
+
+def test_the_lead_is_not_invited_to_the_retrospective_by_default(
+    client, lead, sponsor, participants, django_capture_on_commit_callbacks
+):
+    experiment = started(client, lead, django_capture_on_commit_callbacks)
+    task = open_task(experiment, "frame")
+    form = as_user(client, lead).get(reverse("experiments:task", args=[task.pk])).content.decode()
+    assert "Je réponds aussi au questionnaire de rétrospective" in form
+    box = form.split('name="lead_answers_retrospective"')[1].split(">")[0]
+    assert "checked" not in box
+
+    experiment = advanced_to(
+        client,
+        "retrospective",
+        lead,
+        sponsor,
+        participants,
+        django_capture_on_commit_callbacks,
+        lead_answers_retrospective=None,  # the box left unticked
+    )
+
+    invited = set(experiment.retrospective_survey.invitations.values_list("agent", flat=True))
+    assert invited == {agent.pk for agent in participants}
+    assert "Les participants y répondent" in page_of(client, lead, experiment)
+    mine = as_user(client, lead).get(reverse("surveys:mine")).content.decode()
+    assert experiment.retrospective_survey.title not in mine
+
+
+def test_a_lead_who_chose_to_answer_the_retrospective_is_invited_and_everyone_sees_it(
+    client, lead, sponsor, participants, django_capture_on_commit_callbacks
+):
+    experiment = advanced_to(
+        client, "review", lead, sponsor, participants, django_capture_on_commit_callbacks
+    )
+    review = open_task(experiment, "review")
+    chosen = "Les participants et la cheffe ou le chef de projet y répondent"
+    page = as_user(client, sponsor).get(reverse("experiments:task", args=[review.pk]))
+    assert chosen in page.content.decode()
+
+    experiment = advanced_to(
+        client, "retrospective", lead, sponsor, participants, django_capture_on_commit_callbacks
+    )
+
+    invited = set(experiment.retrospective_survey.invitations.values_list("agent", flat=True))
+    assert invited == {lead.pk, *(agent.pk for agent in participants)}
+    assert chosen in page_of(client, participants[0], experiment)
+
+
+def test_the_flow_chart_speaks_french(
+    client, lead, sponsor, participants, django_capture_on_commit_callbacks
+):
+    experiment = advanced_to(
+        client, "run", lead, sponsor, participants, django_capture_on_commit_callbacks
+    )
+    chart = as_user(client, lead).get(reverse("experiments:chart", args=[experiment.pk]))
+    labels = re.findall(r'<text class="edge-label"[^>]*>([^<]*)</text>', chart.content.decode())
+    assert sorted(labels) == ["non", "oui"]
+    stages = re.findall(r'<text class="align-middle"[^>]*>([^<]*)</text>', chart.content.decode())
+    assert "Plan d’action" in stages
+    assert "Cadrage" in stages
+
+
+@pytest.mark.parametrize(
+    ("english", "french"),
+    [
+        ("project lead", "cheffe ou chef de projet"),
+        ("Project lead", "Cheffe ou chef de projet"),
+        ("Send it back to the lead", "Le renvoyer à la cheffe ou au chef de projet"),
+        (
+            "Say what the lead should change.",
+            "Dites ce que la cheffe ou le chef de projet doit changer.",
+        ),
+        ("Framing sent back to the lead.", "Cadrage renvoyé à la cheffe ou au chef de projet."),
+        ("Send to the sponsor", "Envoyer pour validation"),
+        ("Framing sent to the sponsor.", "Cadrage envoyé pour validation."),
+        ("Action plan", "Plan d’action"),
+    ],
+)
+def test_the_roles_and_stages_are_named_in_epicene_french(english, french):
+    from django.utils import translation
+
+    with translation.override("fr"):
+        assert translation.gettext(english) == french

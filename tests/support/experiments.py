@@ -32,6 +32,8 @@ def framing(chosen_sponsor, **changes):
         "success_criteria": "Score de recommandation supérieur à 30.",
         "planned_start": "2026-12-01",
         "planned_end": "2027-01-31",
+        # The box is unticked by default: this lead chose to answer the retrospective too.
+        "lead_answers_retrospective": "on",
         "submit": "1",
     }
     data.update(changes)
@@ -44,10 +46,10 @@ def started(client, lead, callbacks):
     return Experiment.objects.order_by("-pk").first()
 
 
-def advanced_to(client, stage, lead, sponsor, participants, callbacks):
+def advanced_to(client, stage, lead, sponsor, participants, callbacks, **framing_changes):
     experiment = started(client, lead, callbacks)
     steps = [
-        ("frame", lead, framing(sponsor)),
+        ("frame", lead, framing(sponsor, **framing_changes)),
         ("review", sponsor, {"decision": "approve"}),
         (
             "launch",
