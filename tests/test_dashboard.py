@@ -170,6 +170,7 @@ class TestWhatTheCitySees:
         page = text(response)
         assert "Ancienne expérimentation" not in page
         assert "Sans rétrospective" not in page
+        assert "de \u2212100 à +100" in page  # the scale written as its scores are
         hybrid, agenda = city["hybrid"].title, city["agenda"].title
         # The most recent retrospective first.
         assert page.index("Décider sans réunion") < page.index("Réunions hybrides")

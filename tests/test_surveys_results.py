@@ -112,6 +112,57 @@ def test_under_k_answers_the_survey_shows_no_figure(owner_client, owner, make_su
     assert "Exporter" not in content
 
 
+def question_sections(content):
+    from bs4 import BeautifulSoup
+
+    soup = BeautifulSoup(content, "html.parser")
+    return {
+        section.h2.get_text(strip=True): section.get_text(" ", strip=True)
+        for section in soup.select("section.result")
+    }
+
+
+def test_a_question_under_k_stays_listed_and_says_so_without_its_count(
+    owner_client, owner, make_survey, make_agent
+):
+    survey = make_survey(kinds=("recommendation", "single"), owner=owner)
+    labels = [question.label for question in survey.questions.all()]
+    answer(
+        survey,
+        [make_agent() for _ in range(5)],
+        {"recommendation": [10, 9, 8, 3, 10], "single": ["Oui", "Non", None, None, None]},
+    )
+    close(survey)
+    content = owner_client.get(reverse("surveys:results", args=[survey.pk])).content.decode()
+    sections = question_sections(content)
+    assert list(sections) == [f"1. {labels[0]}", f"2. {labels[1]}"]
+    assert "5 réponses" in sections[f"1. {labels[0]}"]
+    hidden = sections[f"2. {labels[1]}"]
+    assert "Pas assez de réponses pour afficher les résultats." in hidden
+    assert "2 réponses" not in hidden
+    assert "Oui" not in hidden
+
+
+def test_under_k_answers_every_question_is_listed_without_figures(
+    owner_client, owner, make_survey, make_agent
+):
+    survey = make_survey(kinds=("recommendation", "scale"), owner=owner)
+    labels = [question.label for question in survey.questions.all()]
+    answer(
+        survey,
+        [make_agent() for _ in range(3)],
+        {"recommendation": [10, 10, 0], "scale": [5, 4, 1]},
+    )
+    close(survey)
+    content = owner_client.get(reverse("surveys:results", args=[survey.pk])).content.decode()
+    sections = question_sections(content)
+    assert list(sections) == [f"1. {labels[0]}", f"2. {labels[1]}"]
+    for text in sections.values():
+        assert "Pas assez de réponses pour afficher les résultats." in text
+        assert "3 réponses" not in text
+    assert "Répartition par direction" not in content
+
+
 def test_direction_breakdown_hides_small_groups_and_their_complement(
     owner_client, owner, make_survey, make_agent
 ):

@@ -107,7 +107,7 @@ def test_an_experiment_from_framing_to_the_action_plan(page):
     page.get_by_role("link", name=TITLE).click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Synthèse")
     expect(
-        page.get_by_role("table", name="Scores de recommandation de la rétrospective")
+        page.get_by_role("table", name="Scores et moyennes de la rétrospective")
     ).to_be_visible()
     assert_accessible(page)
     page.get_by_label("Synthèse").fill("Le tableau blanc partagé est adopté par toute l'équipe.")
