@@ -140,6 +140,7 @@ MATRIX = {
     "practices:adhesion_xlsx":          REPORTERS,
     # Impact dashboard: skills officers, sponsors (the direction), managers.
     "dashboard:dashboard":              FIGURES,
+    "dashboard:refresh":                POST_ONLY,
     "dashboard:export_csv":             FIGURES,
     "dashboard:export_xlsx":            FIGURES,
     # Our admin views.
@@ -197,6 +198,7 @@ for snippet in ("tool", "toolneed", "practicecategory"):
 # The answer to a POST with an empty body, for the URLs that take only POST.
 DONE         = (LOGIN, 302,   302,   302,   302,   302,   302,    302,    302)
 JOURNAL      = (LOGIN, 403,   302,   302,   403,   403,   403,    403,    403)
+REFRESH      = (LOGIN, 403,   403,   403,   403,   403,   403,    302,    302)
 POSTS = {
     "logout":                           TO_LOGIN,  # logged out, sent to the login page
     "wagtail_admin_logout":             TO_LOGIN,
@@ -207,6 +209,8 @@ POSTS = {
     "practices:register":               DONE,
     "practices:unregister":             DONE,
     "practices:onboarding_step":        DONE,
+    # Only those who answer for the figures have them computed again before their time.
+    "dashboard:refresh":                REFRESH,
 }
 
 # Wagtail's own admin, by a few representative views.
