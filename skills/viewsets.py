@@ -1,9 +1,12 @@
 """PIX in the Wagtail admin: the import form and the read-only list of campaigns."""
 
+import datetime
+
 from django.contrib.auth.models import Permission
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import path, reverse
+from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
@@ -115,6 +118,13 @@ class CampaignInspectView(generic.InspectView):
 
     def get_object(self, queryset=None):
         return PixCampaign.objects.with_figures().get(pk=self.pk)
+
+    def get_field_display_value(self, field_name, field):
+        value = super().get_field_display_value(field_name, field)
+        # Wagtail's template formats values with |localize, which leaves a datetime in UTC.
+        if isinstance(value, datetime.datetime):
+            return timezone.localtime(value)
+        return value
 
     def get_imported_by_display_value(self):
         return str(self.object.imported_by or "–")

@@ -1,5 +1,6 @@
 """PIX imports in the Wagtail admin: the upload form and the campaign list, for skills officers."""
 
+import datetime
 import re
 
 import pytest
@@ -178,3 +179,15 @@ def test_an_editor_cannot_list_campaigns(client, site):
 
     assert response.status_code == 302
     assert response.url == reverse("wagtailadmin_home")
+
+
+def test_the_campaign_page_gives_the_import_time_in_paris(officer_client):
+    import_pix(pix_file("collecte-2025.csv"))
+    # 23:30 UTC in winter is 00:30 the next day in Paris.
+    late = datetime.datetime(2026, 1, 15, 23, 30, tzinfo=datetime.UTC)
+    PixCampaign.objects.update(imported_at=late)
+    campaign = PixCampaign.objects.get()
+
+    page = text(officer_client.get(reverse("pixcampaign:inspect", args=[campaign.pk])))
+
+    assert "Dernier import 16 janvier 2026 00:30" in page
