@@ -25,6 +25,7 @@ from .permissions import is_skills_officer
 from .tasks import abandon_if_lost, start_import
 
 RECENT_IMPORTS = 5  # listed under the upload form
+REFUSAL_ID = "pix-import-refusal"
 
 
 class SkillsOfficerAdminView(WagtailAdminTemplateMixin):
@@ -87,6 +88,8 @@ class PixImportJobView(SkillsOfficerAdminView, TemplateView):
             pk=self.kwargs["pk"],
         )
         self.job = abandon_if_lost(job)
+        if self.job.status == PixImport.Status.REFUSED:
+            kwargs.update(form=PixImportForm(refusal_id=REFUSAL_ID), refusal_id=REFUSAL_ID)
         return super().get_context_data(job=self.job, **kwargs)
 
     def get_page_title(self):
