@@ -28,6 +28,14 @@ class PixImportForm(forms.Form):
         label=_("Only check the file, without importing it"), required=False
     )
 
+    def __init__(self, *args, refusal_id=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if refusal_id:
+            # Offered again under a refused file: the field says why the last one was refused.
+            self.fields["file"].widget.attrs.update(
+                {"aria-invalid": "true", "aria-describedby": f"{refusal_id} id_file-helptext"}
+            )
+
     def clean_file(self):
         upload = self.cleaned_data["file"]
         if not upload.name.lower().endswith(UPLOAD_EXTENSIONS):

@@ -1,9 +1,12 @@
 """PIX in the Wagtail admin: the import form and the read-only list of campaigns."""
 
+import datetime
+
 from django.contrib.auth.models import Permission
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import path, reverse
+from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
@@ -22,6 +25,7 @@ from .permissions import is_skills_officer
 from .tasks import abandon_if_lost, start_import
 
 RECENT_IMPORTS = 5  # listed under the upload form
+REFUSAL_ID = "pix-import-refusal"
 
 
 class SkillsOfficerAdminView(WagtailAdminTemplateMixin):
@@ -84,6 +88,8 @@ class PixImportJobView(SkillsOfficerAdminView, TemplateView):
             pk=self.kwargs["pk"],
         )
         self.job = abandon_if_lost(job)
+        if self.job.status == PixImport.Status.REFUSED:
+            kwargs.update(form=PixImportForm(refusal_id=REFUSAL_ID), refusal_id=REFUSAL_ID)
         return super().get_context_data(job=self.job, **kwargs)
 
     def get_page_title(self):
@@ -115,6 +121,13 @@ class CampaignInspectView(generic.InspectView):
 
     def get_object(self, queryset=None):
         return PixCampaign.objects.with_figures().get(pk=self.pk)
+
+    def get_field_display_value(self, field_name, field):
+        value = super().get_field_display_value(field_name, field)
+        # Wagtail's template formats values with |localize, which leaves a datetime in UTC.
+        if isinstance(value, datetime.datetime):
+            return timezone.localtime(value)
+        return value
 
     def get_imported_by_display_value(self):
         return str(self.object.imported_by or "–")

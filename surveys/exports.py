@@ -1,5 +1,6 @@
 """Survey results as CSV and XLSX: one row per response, one column per question."""
 
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 
@@ -28,7 +29,7 @@ def export_rows(survey):
                 response.agent.get_full_name() if response.agent else "",
                 response.agent.email if response.agent else "",
                 response.department.name if response.department else "",
-                response.submitted_at.isoformat(timespec="minutes")
+                timezone.localtime(response.submitted_at).strftime("%Y-%m-%d %H:%M")
                 if response.submitted_at
                 else "",
             ]

@@ -8,11 +8,14 @@ from openpyxl import load_workbook
 
 from intranet.accounts.models import Department
 from practices import services
-from practices.models import Enrolment
+from practices.models import Enrolment, PracticePage
 
 from .support.practices import (
+    edit_data,
     enrol,
+    make_category,
     make_charter,
+    make_library,
     make_onboarding,
     make_session,
     make_training,
@@ -151,3 +154,31 @@ def test_the_moderation_workflow_can_be_changed_in_the_settings(admin_client):
     )
     assert response.status_code == 200
     assert ModerationSettings.objects.get().workflow.name in response.content.decode()
+
+
+def test_a_slug_taken_by_an_abandoned_draft_is_explained_above_the_tabs(admin_client, site):
+    library = make_library(site)
+    draft = PracticePage(
+        title="Animer une réunion", slug="animer-une-reunion", summary="Brouillon.", live=False
+    )
+    library.add_child(instance=draft)
+    url = reverse("wagtailadmin_pages:add", args=["practices", "practicepage", library.pk])
+    page = PracticePage(
+        title="Animer une réunion",
+        slug="animer-une-reunion",
+        summary="Neuf.",
+        category=make_category(),
+    )
+
+    response = admin_client.post(url, edit_data(page))
+
+    assert response.status_code == 200
+    assert PracticePage.objects.count() == 1
+    # The slug is on the Promote tab: the message at the top of the page says why and what to do.
+    messages = [str(message) for message in response.context["messages"]]
+    assert len(messages) == 1
+    assert (
+        "Une page brouillon, jamais publiée, porte déjà l’adresse « animer-une-reunion » : "
+        "« Animer une réunion »."
+    ) in messages[0]
+    assert "« animer-une-reunion-2 » est libre" in messages[0]

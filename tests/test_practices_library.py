@@ -1,3 +1,5 @@
+import re
+
 import pytest
 from django.urls import reverse
 from wagtail.models import PageViewRestriction
@@ -173,3 +175,27 @@ def test_anonymous_visitors_cannot_reach_the_library(client, library):
     response = client.get(library.url)
     assert response.status_code == 302
     assert response.url.startswith(reverse("login"))
+
+
+def title_of(response):
+    return re.search(r"<title>(.*?)</title>", response.content.decode(), re.S).group(1)
+
+
+def test_each_page_of_the_library_has_its_own_title(agent_client, library):
+    for _ in range(library.practices_per_page * 2 + 1):
+        make_practice(library)
+
+    first = title_of(agent_client.get(library.url))
+    second = title_of(agent_client.get(library.url, {"page": 2}))
+
+    assert first.startswith(f"{library.title} – ") and "page" not in first
+    assert second.startswith(f"{library.title} – page 2 sur 3 – ")
+
+
+def test_the_page_number_in_the_title_costs_no_query_once_cached(agent_client, library):
+    for _ in range(library.practices_per_page + 1):
+        make_practice(library)
+    (_computed, first_cached), _response = visit_queries(agent_client, library.url)
+    (_computed, second_cached), response = visit_queries(agent_client, library.url, {"page": 2})
+    assert "page 2 sur 2" in title_of(response)
+    assert second_cached == first_cached

@@ -82,3 +82,15 @@ def test_search_stems_french_words(agent_client, content):
     # "collaborer" is not in the text; "collaboration" is.
     assert content["practice"].title in search(agent_client, "collaborer")
     assert content["training"].title in search(agent_client, "fichiers")
+
+
+def test_each_page_of_the_results_has_its_own_title(agent_client, site):
+    library = make_library(site)
+    for _ in range(11):
+        make_practice(library, "Réunion d’équipe")
+
+    first = agent_client.get(reverse("search"), {"q": "réunion"}).content.decode()
+    second = agent_client.get(reverse("search"), {"q": "réunion", "page": 2}).content.decode()
+
+    assert "page 2 sur 2" not in first.split("</title>")[0]
+    assert "Rechercher – page 2 sur 2 – " in second.split("</title>")[0]

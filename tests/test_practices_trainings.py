@@ -419,3 +419,13 @@ def test_the_training_report_is_for_officers_and_refuses_a_bad_period(client, of
     assert "La fin de la période doit venir après son début." in response.content.decode()
     client.force_login(agent)
     assert client.get(reverse("practices_trainings")).status_code == 302
+
+
+def test_each_page_of_the_catalogue_has_its_own_title(agent_client, site):
+    catalogue = make_training_catalogue(site)
+    for _ in range(catalogue.trainings_per_page + 1):
+        make_training(catalogue)
+
+    second = agent_client.get(catalogue.url, {"page": 2}).content.decode()
+
+    assert f"<title>{catalogue.title} – page 2 sur 2 – " in second

@@ -248,3 +248,15 @@ def test_queries_do_not_grow_with_the_amount_of_data(
     if view == "my_data_download":
         data = json.loads(response.content)
         assert data["sections"]["named_survey_answers"]["count"] == 5
+
+
+def test_the_download_gives_times_in_paris(agent_client, agent, site):
+    charter = make_charter(site)
+    # 23:30 UTC in winter is 00:30 the next day in Paris.
+    late = datetime.datetime(2026, 1, 15, 23, 30, tzinfo=datetime.UTC)
+    CharterSignature.objects.create(agent=agent, page=charter, version=1, signed_at=late)
+
+    _response, data = download(agent_client)
+
+    signature = data["sections"]["charter_signatures"]["records"][0]
+    assert signature["signed_at"] == "2026-01-16T00:30:00+01:00"

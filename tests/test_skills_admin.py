@@ -1,5 +1,6 @@
 """PIX imports in the Wagtail admin: the upload form and the campaign list, for skills officers."""
 
+import datetime
 import re
 
 import pytest
@@ -178,3 +179,30 @@ def test_an_editor_cannot_list_campaigns(client, site):
 
     assert response.status_code == 302
     assert response.url == reverse("wagtailadmin_home")
+
+
+def test_the_campaign_page_gives_the_import_time_in_paris(officer_client):
+    import_pix(pix_file("collecte-2025.csv"))
+    # 23:30 UTC in winter is 00:30 the next day in Paris.
+    late = datetime.datetime(2026, 1, 15, 23, 30, tzinfo=datetime.UTC)
+    PixCampaign.objects.update(imported_at=late)
+    campaign = PixCampaign.objects.get()
+
+    page = text(officer_client.get(reverse("pixcampaign:inspect", args=[campaign.pk])))
+
+    assert "Dernier import 16 janvier 2026 00:30" in page
+
+
+def test_a_refused_file_takes_the_focus_and_marks_the_file_field_invalid(officer_client):
+    response = officer_client.post(IMPORT_URL, upload("refus-niveau-hors-bornes.csv"), follow=True)
+
+    html = response.content.decode()
+    refusal = re.search(r'<div[^>]* id="pix-import-refusal"[^>]*>(.*?)</div>', html, re.S)
+    assert refusal, "no refusal block"
+    assert 'tabindex="-1"' in refusal.group(0) and "autofocus" in refusal.group(0)
+    assert "Ligne 3, colonne P" in refusal.group(1)
+    # The form to send a corrected file comes right after, its field tied to the reasons.
+    file_input = re.search(r'<input type="file" name="file"[^>]*>', html).group(0)
+    assert 'aria-invalid="true"' in file_input
+    assert 'aria-describedby="pix-import-refusal id_file-helptext"' in file_input
+    assert f'action="{IMPORT_URL}"' in html

@@ -1,4 +1,5 @@
 import csv
+import datetime
 import io
 
 import pytest
@@ -307,3 +308,15 @@ def test_export_under_k_answers_is_refused_with_a_message(
     close(survey)
     response = owner_client.get(reverse("surveys:export_csv", args=[survey.pk]), follow=True)
     assert "Pas assez de réponses pour les exporter" in response.content.decode()
+
+
+def test_named_export_gives_the_answer_time_in_paris(owner_client, owner, make_survey, make_agent):
+    survey = make_survey(owner=owner, anonymous=False)
+    answer(survey, [make_agent() for _ in range(5)], {"recommendation": [10, 9, 8, 3, 10]})
+    # 23:30 UTC in winter is 00:30 the next day in Paris.
+    late = datetime.datetime(2026, 1, 15, 23, 30, tzinfo=datetime.UTC)
+    survey.responses.update(submitted_at=late)
+
+    rows = exported(owner_client, survey, "csv")
+
+    assert {row[3] for row in rows[1:]} == {"2026-01-16 00:30"}

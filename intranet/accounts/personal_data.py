@@ -4,6 +4,7 @@ Apps contribute their sections through the ``PERSONAL_DATA`` hook (`intranet.cor
 accounts never imports the apps.
 """
 
+import datetime
 import json
 
 from django.conf import settings
@@ -29,7 +30,16 @@ def personal_data_document(agent, sections=None):
     }
 
 
+class LocalTimeJSONEncoder(DjangoJSONEncoder):
+    """Times in the city's time zone, with their offset: people read the file too."""
+
+    def default(self, o):
+        if isinstance(o, datetime.datetime) and timezone.is_aware(o):
+            o = timezone.localtime(o)
+        return super().default(o)
+
+
 def personal_data_json(agent):
     return json.dumps(
-        personal_data_document(agent), cls=DjangoJSONEncoder, ensure_ascii=False, indent=2
+        personal_data_document(agent), cls=LocalTimeJSONEncoder, ensure_ascii=False, indent=2
     )

@@ -8,7 +8,7 @@ from wagtail.search import index
 from intranet.core.blocks import BodyBlock
 from intranet.core.content import shared_content
 from intranet.core.hooks import attention_items
-from intranet.core.pages import KnownViewRestrictions
+from intranet.core.pages import IntranetPageForm, KnownViewRestrictions
 from intranet.core.text import SingleLineTitle
 from intranet.core.visibility import viewable_pages
 
@@ -16,6 +16,7 @@ from intranet.core.visibility import viewable_pages
 class HomePage(SingleLineTitle, KnownViewRestrictions, Page):
     """The landing page of every agent: greeting, what needs attention, latest content."""
 
+    base_form_class = IntranetPageForm
     intro = RichTextField(_("introduction"), blank=True, features=["bold", "italic", "link"])
 
     content_panels = [*Page.content_panels, FieldPanel("intro")]
@@ -55,6 +56,7 @@ class HomePage(SingleLineTitle, KnownViewRestrictions, Page):
 class StandardPage(SingleLineTitle, KnownViewRestrictions, Page):
     """A generic content page: an introduction and free content blocks."""
 
+    base_form_class = IntranetPageForm
     intro = models.TextField(_("introduction"), blank=True)
     body = StreamField(BodyBlock(), verbose_name=_("content"), blank=True)
 

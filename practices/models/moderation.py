@@ -12,7 +12,7 @@ from wagtail.admin.panels import FieldPanel
 from wagtail.contrib.settings.models import BaseGenericSetting, register_setting
 from wagtail.models import Page
 
-from intranet.core.pages import KnownViewRestrictions
+from intranet.core.pages import IntranetPageForm, KnownViewRestrictions
 from intranet.core.text import SingleLineTitle
 
 
@@ -39,6 +39,8 @@ class ModerationSettings(BaseGenericSetting):
 
 class ModeratedPage(SingleLineTitle, KnownViewRestrictions, Page):
     """A page type whose changes go through the practices moderation workflow."""
+
+    base_form_class = IntranetPageForm
 
     class Meta:
         abstract = True

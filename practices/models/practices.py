@@ -69,11 +69,22 @@ class PracticeIndexPage(ModeratedPage):
         # Read only when the listing is not in the cache: the template keeps it, the same for
         # every agent refused the same pages, until a page or a category changes. The whole
         # query string is in the key, as the pagination links repeat it.
-        context["practices"] = SimpleLazyObject(
+        listing = SimpleLazyObject(
             lambda: Paginator(practices, self.practices_per_page).get_page(request.GET.get("page"))
         )
+        context["practices"] = listing
         context["listing_key"] = shared_key(
             request, "practice-listing", self.pk, sorted(request.GET.lists())
+        )
+        # For the page's title, kept like the listing: no query once cached.
+        context["listing_page"] = SimpleLazyObject(
+            lambda: shared_content(
+                request,
+                "practice-listing-page",
+                lambda: (listing.number, listing.paginator.num_pages),
+                self.pk,
+                sorted(request.GET.lists()),
+            )
         )
         return context
 

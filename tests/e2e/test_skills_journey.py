@@ -16,6 +16,7 @@ from .conftest import assert_accessible, login
 pytestmark = pytest.mark.e2e
 
 CATCH_UP = Path(__file__).parent.parent / "data" / "pix" / "collecte-rattrapage-demo.csv"
+REFUSED = Path(__file__).parent.parent / "data" / "pix" / "refus-niveau-hors-bornes.csv"
 CAMPAIGN = "Diagnostic numérique – rattrapage novembre 2026"
 # The report's line, not its "Voir la campagne …" link.
 IMPORTED_CAMPAIGN = re.compile(rf"^Campagne « {re.escape(CAMPAIGN)} »")
@@ -112,4 +113,20 @@ def test_the_import_page_follows_a_background_import_until_its_report(page):
     expect(status).to_have_text(french("Import finished."))
     expect(page.get_by_text(IMPORTED_CAMPAIGN)).to_be_visible()
     expect(page.get_by_role("link", name=french("Refresh this page"))).to_have_count(0)
+    assert_accessible(page)
+
+
+def test_a_refused_file_takes_the_focus_with_its_reasons(page):
+    login(page, "referente.competences@ville-demo.fr")
+    page.goto("/admin/competences/import-pix/")
+    page.get_by_label("Export PIX Orga").set_input_files(REFUSED)
+    page.get_by_role("button", name="Importer").click()
+
+    refusal = page.locator("#pix-import-refusal")
+    expect(refusal).to_be_focused()
+    expect(refusal).to_contain_text("Le fichier a été refusé ; rien n’a été importé.")
+    expect(refusal).to_contain_text("Ligne 3, colonne P")
+    field = page.get_by_label("Export PIX Orga")
+    expect(field).to_have_attribute("aria-invalid", "true")
+    expect(field).to_have_accessible_description(re.compile(r"^Le fichier a été refusé"))
     assert_accessible(page)

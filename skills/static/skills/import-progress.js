@@ -34,6 +34,11 @@
       })
     );
     root.dataset.finished = next.dataset.finished;
+    // A refused file: the reasons take the focus, the field to send another file follows.
+    var refusal = details.querySelector("[data-pix-import-refusal]");
+    if (refusal) {
+      refusal.focus();
+    }
     return next.dataset.finished !== "true";
   }
 
