@@ -7,7 +7,6 @@ from django.core import mail
 from django.core.management import call_command
 from django.db import connection
 from django.urls import reverse
-from django.utils import timezone
 from viewflow.workflow.exceptions import FlowLockFailed
 from viewflow.workflow.models import Task
 from viewflow.workflow.status import PROCESS, STATUS
@@ -20,7 +19,15 @@ from surveys.models import Invitation, Question
 from surveys.services import submit_response
 
 from .queries import visit_queries
-from .support.experiments import advanced_to, as_user, framing, open_task, post_task, started
+from .support.experiments import (
+    advanced_to,
+    as_user,
+    framing,
+    open_task,
+    past_its_closing_date,
+    post_task,
+    started,
+)
 
 
 @pytest.fixture
@@ -240,10 +247,7 @@ def test_the_retrospective_ends_when_its_survey_closes_at_its_date(
     experiment = advanced_to(
         client, "retrospective", lead, sponsor, participants, django_capture_on_commit_callbacks
     )
-    survey = experiment.retrospective_survey
-    survey.closes_at = timezone.now() - datetime.timedelta(minutes=1)
-    survey.opens_at = survey.closes_at - datetime.timedelta(days=1)
-    survey.save()
+    past_its_closing_date(experiment.retrospective_survey)
     call_command("send_survey_reminders", stdout=open("/dev/null", "w"))  # noqa: SIM115
     assert open_task(experiment, "retrospective") is None
     assert open_task(experiment, "synthesis").owner == lead

@@ -1,17 +1,22 @@
 """Who is e-mailed as an experiment moves on: the person a stage now waits for, unless her
 own action has just opened it; and the subjects read as text, whatever the titles hold."""
 
-import datetime
-
 import pytest
 from django.core import mail
 from django.core.management import call_command
 from django.urls import reverse
-from django.utils import timezone
 
 from experiments.models import Experiment
 
-from .support.experiments import advanced_to, as_user, framing, open_task, post_task, started
+from .support.experiments import (
+    advanced_to,
+    as_user,
+    framing,
+    open_task,
+    past_its_closing_date,
+    post_task,
+    started,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -92,10 +97,7 @@ def test_the_lead_is_told_when_the_retrospective_survey_closes_by_itself(
     experiment = advanced_to(
         client, "retrospective", lead, sponsor, participants, django_capture_on_commit_callbacks
     )
-    survey = experiment.retrospective_survey
-    survey.closes_at = timezone.now() - datetime.timedelta(minutes=1)
-    survey.opens_at = survey.closes_at - datetime.timedelta(days=1)
-    survey.save()
+    past_its_closing_date(experiment.retrospective_survey)
     mail.outbox.clear()
 
     with django_capture_on_commit_callbacks(execute=True):

@@ -1,6 +1,9 @@
 """Driving an experiment through its flow as its users do, over HTTP."""
 
+import datetime
+
 from django.urls import reverse
+from django.utils import timezone
 
 from experiments import services
 from experiments.models import Experiment
@@ -70,3 +73,10 @@ def advanced_to(client, stage, lead, sponsor, participants, callbacks, **framing
         post_task(client, agent, experiment, name, data, callbacks)
     experiment.refresh_from_db()
     return experiment
+
+
+def past_its_closing_date(survey):
+    """The survey, opened yesterday, reached its closing date a minute ago (not closed yet)."""
+    survey.closes_at = timezone.now() - datetime.timedelta(minutes=1)
+    survey.opens_at = survey.closes_at - datetime.timedelta(days=1)
+    survey.save()
