@@ -285,8 +285,10 @@ def seed_onboarding(home, charter, library):
         title="Parcours d'intégration", slug="integration", intro=ONBOARDING_INTRO
     )
     page.steps = [
-        OnboardingStep(title=title, description=description, link_page=links.get(link))
-        for title, description, link in ONBOARDING_STEPS
+        OnboardingStep(
+            title=title, description=description, link_page=links.get(link), sort_order=order
+        )
+        for order, (title, description, link) in enumerate(ONBOARDING_STEPS)
     ]
     publish(home, page)
 
@@ -307,9 +309,11 @@ def seed_commitments(charter, rng):
         for agent in Agent.objects.filter(is_active=True).exclude(pk=claire.pk)
         if rng.random() < 0.65
     )
-    steps = list(OnboardingStep.objects.filter(page__live=True).order_by("sort_order"))
+    steps = list(OnboardingStep.objects.filter(page__live=True))
+    # Claire met her buddy and tested the video call: two steps that link nowhere, so the
+    # charter she has not signed and the training she is not enrolled in stay unticked.
     OnboardingProgress.objects.bulk_create(
-        OnboardingProgress(agent=claire, step=step) for step in steps[1:5:3]
+        OnboardingProgress(agent=claire, step=step) for step in steps if not step.link_page_id
     )
     # What signing and enrolling tick (practices/signals.py): the signatures above are made in
     # bulk, the enrolments before the path existed.

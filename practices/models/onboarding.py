@@ -93,7 +93,9 @@ class OnboardingStep(Orderable):
         ),
     ]
 
-    class Meta(Orderable.Meta):
+    class Meta:
+        # Steps made in code without a sort_order keep the order they were made in.
+        ordering = ["sort_order", "pk"]
         verbose_name = _("onboarding step")
         verbose_name_plural = _("onboarding steps")
 
