@@ -4,6 +4,8 @@ publication shows at once in every worker, whatever the cache backend (each work
 memory by default).
 """
 
+import hashlib
+
 from django.core.cache import cache
 from django.db import transaction
 from django.db.models import F
@@ -80,13 +82,13 @@ def refused_restrictions(request):
 
 def shared_key(request, name, *parts):
     """A cache key for content shared by every agent refused the same restricted pages, which
-    changes with the content version; ``parts`` complete it.
+    changes with the content version; ``parts`` complete it. The refused pages and the parts
+    (a query string, say) are digested, so that the key is valid in any cache backend
+    (memcached: no spaces, at most 250 characters).
     """
-    refused = ",".join(str(pk) for pk in sorted(page.pk for page in refused_restrictions(request)))
-    return ":".join(
-        str(part)
-        for part in ("shared", name, content_version(request), get_language(), refused, *parts)
-    )
+    refused = sorted(page.pk for page in refused_restrictions(request))
+    digest = hashlib.sha256(repr((refused, parts)).encode()).hexdigest()
+    return f"shared:{name}:{content_version(request)}:{get_language()}:{digest}"
 
 
 def shared_content(request, name, compute, *parts):
