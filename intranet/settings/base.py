@@ -360,7 +360,8 @@ WAGTAIL_ALLOW_UNICODE_SLUGS = False
 WAGTAILADMIN_PERMITTED_LANGUAGES = LANGUAGES
 WAGTAILSEARCH_BACKENDS = {
     "default": {
-        "BACKEND": "wagtail.search.backends.database",
+        "BACKEND": "intranet.core.search",
+        # Wagtail's database backend, titles weighted on SQLite too (intranet/core/search.py).
         # French stemming, accents ignored (created by practices' migration 0004).
         "SEARCH_CONFIG": "french_unaccent",
     }

@@ -38,6 +38,7 @@ class CharterPage(ModeratedPage):
         index.SearchField("intro"),
         index.SearchField("commitments"),
     ]
+    search_kind_words = "charte"
 
     parent_page_types = ["home.HomePage"]
     subpage_types = []

@@ -13,6 +13,7 @@ from wagtail.contrib.settings.models import BaseGenericSetting, register_setting
 from wagtail.models import Page
 
 from intranet.core.pages import IntranetPageForm, KnownViewRestrictions
+from intranet.core.search import KindField
 from intranet.core.text import SingleLineTitle
 
 
@@ -41,9 +42,16 @@ class ModeratedPage(SingleLineTitle, KnownViewRestrictions, Page):
     """A page type whose changes go through the practices moderation workflow."""
 
     base_form_class = IntranetPageForm
+    search_fields = [*Page.search_fields, KindField()]
+    # The words that name the page's kind, in French like the content: indexed with the
+    # title, so that "formation" finds the trainings. Not shown anywhere.
+    search_kind_words = ""
 
     class Meta:
         abstract = True
+
+    def search_kind(self):
+        return self.search_kind_words
 
     def get_workflow(self):
         if not getattr(settings, "WAGTAIL_WORKFLOW_ENABLED", True):

@@ -41,10 +41,11 @@ class OnboardingPage(ModeratedPage):
     search_fields = [
         *ModeratedPage.search_fields,
         index.SearchField("intro"),
-        index.RelatedFields(
-            "steps", [index.SearchField("title"), index.SearchField("description")]
-        ),
+        # A method, not RelatedFields: the search backend puts related "title" fields in the
+        # page's title, and a step mentioning "visio" outranked the training of that title.
+        index.SearchField("steps_text"),
     ]
+    search_kind_words = "parcours d'intégration nouvel arrivant nouveaux arrivants"
 
     parent_page_types = ["home.HomePage"]
     subpage_types = []
@@ -52,6 +53,9 @@ class OnboardingPage(ModeratedPage):
 
     class Meta:
         verbose_name = _("onboarding path")
+
+    def steps_text(self):
+        return "\n".join(f"{step.title} {step.description}" for step in self.steps.all())
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)

@@ -46,6 +46,7 @@ class PracticeIndexPage(ModeratedPage):
 
     content_panels = [*ModeratedPage.content_panels, FieldPanel("intro")]
     search_fields = [*ModeratedPage.search_fields, index.SearchField("intro")]
+    search_kind_words = "bonnes pratiques bonne pratique"
 
     parent_page_types = ["home.HomePage"]
     subpage_types = ["practices.PracticePage"]
@@ -136,6 +137,7 @@ class PracticePage(ModeratedPage):
         index.RelatedFields("tools", [index.SearchField("name")]),
         index.FilterField("category"),
     ]
+    search_kind_words = "bonne pratique bonnes pratiques"
 
     parent_page_types = ["practices.PracticeIndexPage"]
     subpage_types = []

@@ -121,6 +121,7 @@ class ToolGuidePage(ModeratedPage):
         index.SearchField("intro"),
         index.SearchField("catalogue_text"),
     ]
+    search_kind_words = "outil outils"
 
     parent_page_types = ["home.HomePage"]
     subpage_types = []
@@ -128,6 +129,11 @@ class ToolGuidePage(ModeratedPage):
 
     class Meta:
         verbose_name = _("tool guide")
+
+    def search_kind(self):
+        # The page of each tool: "Visio Ville" finds it as if by its title.
+        names = Tool.objects.order_by("name").values_list("name", flat=True)
+        return " ".join([self.search_kind_words, *names])
 
     def catalogue_text(self):
         """The whole catalogue, so that the site search finds a tool through this page."""

@@ -25,6 +25,7 @@ class TrainingIndexPage(ModeratedPage):
 
     content_panels = [*ModeratedPage.content_panels, FieldPanel("intro")]
     search_fields = [*ModeratedPage.search_fields, index.SearchField("intro")]
+    search_kind_words = "formation formations catalogue"
 
     parent_page_types = ["home.HomePage"]
     subpage_types = ["practices.TrainingPage"]
@@ -106,6 +107,7 @@ class TrainingPage(ModeratedPage):
         index.RelatedFields("competences", [index.SearchField("name")]),
         index.FilterField("level"),
     ]
+    search_kind_words = "formation formations"
 
     parent_page_types = ["practices.TrainingIndexPage"]
     subpage_types = []
