@@ -42,6 +42,8 @@ from .viewsets import (
 
 NEW_PRACTICE_DAYS = 30
 HOME_ITEMS = 3
+# Pages to review listed on the home page; the others are counted, with a link to the admin.
+HOME_REVIEWS = 5
 
 
 @hooks.register("register_admin_viewset")
@@ -198,28 +200,31 @@ def next_training_sessions(request):
 
 @hooks.register(ATTENTION_ITEMS)
 def pages_to_moderate(request):
-    """Pages waiting for a moderation task the agent may act on, as Wagtail's "Awaiting your
-    review" (`TaskState.objects.reviewable_by`) in one query: the in-progress states of the
-    active group approval tasks of one of their groups (any, for a superuser).
+    """Pages awaiting my review, for the home page: the oldest first, and a link to the others.
+
+    As Wagtail's "Awaiting your review" (`TaskState.objects.reviewable_by`), in one query: the
+    in-progress states of the active group approval tasks of one of my groups (any, for a
+    superuser).
     """
-    states = TaskState.objects.filter(
-        status=TaskState.STATUS_IN_PROGRESS,
-        task__active=True,
-        workflow_state__base_content_type=ContentType.objects.get_for_model(Page),
-    )
-    if not request.user.is_superuser:
-        moderated = GroupApprovalTask.objects.filter(groups__in=request.user.groups.all())
-        states = states.filter(task__in=moderated.values("pk"))
+    moderated = GroupApprovalTask.objects.filter(groups__in=request.user.groups.all())
     states = list(
-        states.select_related("revision")
+        TaskState.objects.filter(
+            status=TaskState.STATUS_IN_PROGRESS,
+            task__active=True,
+            workflow_state__base_content_type=ContentType.objects.get_for_model(Page),
+        )
+        .filter(Q() if request.user.is_superuser else Q(task__in=moderated.values("pk")))
+        .select_related("revision")
         .annotate(total=Window(Count("pk")))
-        .order_by("started_at", "pk")[:HOME_ITEMS]
+        .order_by("started_at", "pk")[:HOME_REVIEWS]
     )
     items = [
         AttentionItem(
-            _("Page awaiting your review: %(title)s") % {"title": state.revision.object_str},
-            reverse("wagtailadmin_pages:edit", args=[state.revision.object_id]),
-            _("Submitted on %(date)s: approve it or request changes in the administration.")
+            title=_("Page awaiting your review: %(title)s") % {"title": state.revision.object_str},
+            url=reverse("wagtailadmin_pages:edit", args=[state.revision.object_id]),
+            description=_(
+                "Submitted on %(date)s: approve it or request changes in the administration."
+            )
             % {"date": date_format(timezone.localtime(state.started_at), "DATE_FORMAT")},
         )
         for state in states

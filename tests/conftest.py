@@ -68,6 +68,26 @@ def sponsor(make_agent):
 
 
 @pytest.fixture
+def editor(make_agent):
+    """An editor (Éditeurs): writes pages and submits them to moderation."""
+    from django.contrib.auth.models import Group
+
+    editor = make_agent("Éditrice", first_name="Emma")
+    editor.groups.add(Group.objects.get(name="Éditeurs"))
+    return editor
+
+
+@pytest.fixture
+def moderator(make_agent):
+    """A moderator (Modérateurs): approves or sends back the editors' pages."""
+    from django.contrib.auth.models import Group
+
+    moderator = make_agent("Modératrice", first_name="Maud")
+    moderator.groups.add(Group.objects.get(name="Modérateurs"))
+    return moderator
+
+
+@pytest.fixture
 def participants(make_agent):
     return [make_agent(f"Participant{index}") for index in range(5)]
 

@@ -5,7 +5,6 @@ than "Salut" and "workflow"), titles as typed, links to this site's own address.
 import re
 
 import pytest
-from django.contrib.auth.models import Group
 from django.core import mail
 from django.urls import reverse
 from wagtail.models import WorkflowState
@@ -18,20 +17,6 @@ pytestmark = pytest.mark.django_db
 
 BASE_URL = "http://intranet.ville.test:8123"
 TITLE = "Visio d'équipe & <café>"
-
-
-@pytest.fixture
-def editor(make_agent):
-    agent = make_agent("Éditrice", first_name="Emma")
-    agent.groups.add(Group.objects.get(name="Éditeurs"))
-    return agent
-
-
-@pytest.fixture
-def moderator(make_agent):
-    agent = make_agent("Modératrice", first_name="Maud")
-    agent.groups.add(Group.objects.get(name="Modérateurs"))
-    return agent
 
 
 @pytest.fixture

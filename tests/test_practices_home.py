@@ -7,6 +7,7 @@ from django.utils import timezone
 
 from practices import services
 from practices.models import Enrolment
+from practices.wagtail_hooks import HOME_REVIEWS
 
 from .queries import visit_queries
 from .support.practices import (
@@ -113,11 +114,9 @@ def submitted(page, author):
     return page
 
 
-def test_a_moderator_s_home_lists_the_pages_awaiting_her_review(client, site, make_agent):
-    moderator = make_agent("Modératrice")
-    moderator.groups.add(Group.objects.get(name="Modérateurs"))
-    editor = make_agent("Éditeur")
-    editor.groups.add(Group.objects.get(name="Éditeurs"))
+def test_a_moderator_s_home_lists_the_pages_awaiting_her_review(
+    client, site, make_agent, editor, moderator
+):
     library = make_library(site)
     waiting = submitted(make_practice(library, "Animer une réunion hybride"), editor)
     make_practice(library, "Une pratique publiée sans changement")
@@ -136,6 +135,24 @@ def test_a_moderator_s_home_lists_the_pages_awaiting_her_review(client, site, ma
     task_state = waiting.current_workflow_task_state
     task_state.approve(user=moderator)
     assert "Page en attente de votre validation" not in home(client)
+
+
+def test_a_moderator_s_home_lists_the_oldest_reviews_and_counts_the_others(
+    client, site, editor, moderator
+):
+    library = make_library(site)
+    waiting = [submitted(make_practice(library), editor) for _ in range(HOME_REVIEWS + 2)]
+
+    client.force_login(moderator)
+    content = home(client)
+
+    assert content.count("Page en attente de votre validation : ") == HOME_REVIEWS
+    edit_links = [
+        f'href="{reverse("wagtailadmin_pages:edit", args=[page.pk])}"' for page in waiting
+    ]
+    assert [link in content for link in edit_links] == [True] * HOME_REVIEWS + [False] * 2
+    assert "2 autres pages attendent votre validation" in content
+    assert f'href="{reverse("wagtailadmin_home")}"' in content
 
 
 def test_home_costs_the_same_queries_with_ten_times_more_content(

@@ -1,5 +1,4 @@
 import pytest
-from django.contrib.auth.models import Group
 from django.urls import reverse
 from wagtail.models import GroupApprovalTask, WorkflowState
 
@@ -10,20 +9,6 @@ from practices.models import ModerationSettings, PracticePage
 from .support.practices import edit_data, make_library, make_practice
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def editor(make_agent):
-    agent = make_agent("Éditeur")
-    agent.groups.add(Group.objects.get(name="Éditeurs"))
-    return agent
-
-
-@pytest.fixture
-def moderator(make_agent):
-    agent = make_agent("Modératrice")
-    agent.groups.add(Group.objects.get(name="Modérateurs"))
-    return agent
 
 
 @pytest.fixture

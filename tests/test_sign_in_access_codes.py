@@ -16,6 +16,7 @@ from django.utils import timezone
 
 from intranet.accounts.access_codes import MAX_FAILED_ATTEMPTS, issue_codes
 from intranet.accounts.models import AccessCode, Agent, Department
+from intranet.accounts.views.access import PAGE_SIZE
 
 pytestmark = pytest.mark.django_db
 
@@ -74,6 +75,10 @@ def sign_in(client, matricule, code, **extra):
 
 def signed_in_as(client):
     return client.session.get("_auth_user_id")
+
+
+def title_of(response):
+    return re.search(r"<title>(.*?)</title>", response.content.decode(), re.S).group(1)
 
 
 def test_a_manager_prints_a_card_for_each_field_agent_of_the_team(client, team):
@@ -301,3 +306,15 @@ def test_the_header_offers_the_access_page_to_managers_and_hr_administrators_onl
     for person, offered in ((team["head"], True), (hr_admin, True), (team["field"][0], False)):
         client.force_login(person)
         assert (link in client.get("/").content.decode()) is offered, person
+
+
+def test_each_page_of_the_access_page_has_its_own_title(client, hr_admin, make_agent):
+    for number in range(PAGE_SIZE + 1):
+        make_agent(f"Plus {number}", email=None, external_id=f"P{number}")
+    client.force_login(hr_admin)
+
+    first = title_of(client.get(ACCESS))
+    second = title_of(client.get(ACCESS, {"page": 2}))
+
+    assert first.startswith("Accès des agents – ") and "page" not in first
+    assert second.startswith("Accès des agents – page 2 sur 2 – ")

@@ -84,7 +84,10 @@ def test_an_agent_sees_their_own_levels_and_evolution(client, city):
     assert "Mes compétences numériques" in page
     assert "Printemps 2025 → Automne 2025" in page
     assert "Pas encore certifiable" in page  # 2 competences at level 1 or more
-    assert "<caption>Mon niveau par compétence (niveaux 0 à 8)</caption>" in content
+    assert (
+        '<caption id="levels-caption">Mon niveau par compétence (niveaux 0 à 8)</caption>'
+        in content
+    )
     assert '<th scope="row">1.1 Mener une recherche et une veille d’information</th>' in content
     # 1.1 went from 1 to 2; 2.3 from 0 to 1 (first agent of the team is index 1: 1 % 3).
     row = re.search(r'<th scope="row">1\.1 .*?</tr>', content, re.S).group()
@@ -240,8 +243,8 @@ def test_the_skills_officer_sees_the_city_and_every_department(client, city):
     # 1.1: every agent from 1 to 2.
     assert re.search(r"1\.1 Mener une recherche et une veille d’information 1,0 2,0 100 %", page)
     assert (
-        "<caption>Niveau moyen par compétence (niveaux 0 à 8) et part des agents qui ont "
-        "progressé</caption>" in content
+        '<caption id="evolution-caption">Niveau moyen par compétence (niveaux 0 à 8) et part '
+        "des agents qui ont progressé</caption>" in content
     )
     assert '<th scope="col">Niveau moyen, Printemps 2025</th>' in content
     assert 'class="skills-bar skills-bar--before bar--w13"' in content

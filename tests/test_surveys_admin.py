@@ -1,5 +1,4 @@
 import pytest
-from django.contrib.auth.models import Group
 from django.core import mail
 from django.urls import reverse
 
@@ -9,13 +8,6 @@ from surveys.services import submit_response
 from tests.browser_forms import submitted_data
 
 from .support.surveys import question_data, survey_data
-
-
-@pytest.fixture
-def editor(make_agent):
-    editor = make_agent("Éditrice")
-    editor.groups.add(Group.objects.get(name="Éditeurs"))
-    return editor
 
 
 @pytest.fixture

@@ -12,7 +12,7 @@ from playwright.sync_api import expect
 from experiments.models import Experiment
 from practices.models import PracticePage
 
-from .conftest import login
+from .conftest import LINES_OF_WORDS_JS, login
 
 pytestmark = pytest.mark.e2e
 
@@ -32,28 +32,6 @@ ROLES = [
     "admin",
 ]
 EXPERIMENT_WITH_STAGES_DONE = "Réunions hybrides équitables"
-
-# Each word of an element's text (a hyphenated word is two: it may break after its hyphen)
-# and the lines it takes on screen, the distinct tops of its rendered boxes.
-LINES_OF_WORDS_JS = """
-root => {
-  const result = [];
-  const walker = document.createTreeWalker(root, NodeFilter.SHOW_TEXT);
-  for (let node = walker.nextNode(); node; node = walker.nextNode()) {
-    const style = getComputedStyle(node.parentElement);
-    if (node.parentElement.closest('.visually-hidden') || style.display === 'none') continue;
-    for (const match of node.data.matchAll(/[^\\s-]+-?/g)) {
-      const range = document.createRange();
-      range.setStart(node, match.index);
-      range.setEnd(node, match.index + match[0].length);
-      const boxes = [...range.getClientRects()].filter(r => r.width > 0);
-      const tops = new Set(boxes.map(r => Math.round(r.top)));
-      result.push([match[0], tops.size]);
-    }
-  }
-  return result;
-}
-"""
 
 
 def pages_to_check():
