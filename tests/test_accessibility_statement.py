@@ -252,3 +252,20 @@ def test_seeding_the_demo_twice_changes_nothing(db):
     assert AccessibilityStatementPage.objects.get().latest_revision_id == (
         statement.latest_revision_id
     )
+
+
+def test_editors_edit_it_in_the_admin_under_french_headings(client, statement, make_agent):
+    client.force_login(make_agent("Admin", is_superuser=True))
+
+    response = client.get(f"/admin/pages/{statement.pk}/edit/")
+
+    text = text_of(response)
+    for heading in [
+        "État de conformité et résultats des tests",
+        "Contenus non accessibles",
+        "Établissement de cette déclaration",
+        "Retour d’information et contact",
+        "Schéma pluriannuel et plan d’actions",
+    ]:
+        assert heading in text, heading
+    assert "Partiellement conforme : au moins 50 % des critères respectés." in text
