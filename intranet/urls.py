@@ -85,6 +85,7 @@ urlpatterns = [
     path("compte/sso/", include(oidc_patterns)),
     path("compte/", include("intranet.accounts.urls")),
     path("recherche/", home_views.search, name="search"),
+    path("accessibilite/", home_views.accessibility_statement, name="accessibility_statement"),
     # Anyone may switch language, the login page included.
     path("langue/", login_not_required(set_language), name="set_language"),
     path("questionnaires/", include("surveys.urls")),

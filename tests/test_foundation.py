@@ -33,6 +33,9 @@ PUBLIC_URL_NAMES = {
     "surveys_kiosk_answer",
     # The web app manifest, fetched by browsers without the session.
     "web_manifest",
+    # The accessibility statement: the law wants it reachable from every page, the login
+    # page included.
+    "accessibility_statement",
     # Wagtail's own login views, shadowed by the two redirects above.
     "wagtailadmin_login",
     "wagtailcore_login",

@@ -1,10 +1,10 @@
-"""What the frame of every page shows that is the same for many agents: the main menu, cached
-under the content version (`intranet.core.content`)."""
+"""What the frame of every page shows that is the same for many agents: the main menu and the
+footer's accessibility mention, cached under the content version (`intranet.core.content`)."""
 
 from intranet.core.content import shared_content
 from intranet.core.visibility import viewable_pages
 
-from .models import HomePage
+from .models import AccessibilityStatementPage, HomePage
 
 
 def menu(request):
@@ -23,3 +23,16 @@ def menu(request):
         )
 
     return shared_content(request, "menu", entries)
+
+
+def accessibility_conformity(request):
+    """The conformity state of the published accessibility statement (a code of
+    `AccessibilityStatementPage.Conformity`), or "" without one: the footer's mention."""
+
+    def state():
+        return (
+            AccessibilityStatementPage.objects.live().values_list("conformity", flat=True).first()
+            or ""
+        )
+
+    return shared_content(request, "accessibility-conformity", state)

@@ -3,7 +3,7 @@ import re
 from django.contrib.auth.decorators import login_not_required
 from django.core.paginator import Paginator
 from django.db import DatabaseError, connection
-from django.http import JsonResponse
+from django.http import Http404, JsonResponse
 from django.shortcuts import render
 from django.templatetags.static import static
 from django.utils.translation import gettext as _
@@ -12,7 +12,9 @@ from django.views.decorators.http import require_GET
 
 from intranet.core.visibility import viewable_pages
 
+from . import routing
 from .context_processors import site as site_context
+from .models import AccessibilityStatementPage
 
 SEARCH_PAGE_SIZE = 10
 # The header's colour (--brand in static/css/site.css; theme-color in templates/base.html).
@@ -76,3 +78,14 @@ def search(request):
         found = pages.search(words) if words else []
         results = Paginator(found, SEARCH_PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "home/search.html", {"query": query, "results": results})
+
+
+@login_not_required  # the law wants it reachable from every page, the login page included
+@require_GET
+def accessibility_statement(request):
+    """The published accessibility statement, at its fixed address, served as Wagtail serves
+    any page (hooks, view restrictions): to anyone, signed in or not."""
+    statement = AccessibilityStatementPage.objects.live().first()
+    if statement is None:
+        raise Http404
+    return routing.serve_found(request, statement)

@@ -15,6 +15,16 @@ def test_login_page_has_no_accessibility_violation(page):
     assert_accessible(page)
 
 
+def test_a_visitor_signed_out_reaches_the_accessibility_statement_from_the_login_page(page):
+    page.goto("/compte/connexion/")
+    page.get_by_role("contentinfo").get_by_role(
+        "link", name="Accessibilité : partiellement conforme"
+    ).click()
+    expect(page).to_have_url(re.compile(r"/accessibilite/$"))
+    expect(page.get_by_role("heading", level=2, name="Voies de recours")).to_be_visible()
+    assert_accessible(page)
+
+
 def test_login_errors_are_announced_and_accessible(page):
     page.goto("/compte/connexion/")
     page.get_by_label("Adresse e-mail ou matricule").fill("claire.martin@ville-demo.fr")

@@ -116,7 +116,7 @@ def test_the_key_pages_are_valid_html_for_each_role(page, tmp_path):
     nu_checker()
     every_kind = survey_of_every_kind("claire.martin@ville-demo.fr")
     pages = {}
-    pages.update(sources(page, ["/compte/connexion/"]))
+    pages.update(sources(page, ["/compte/connexion/", "/accessibilite/"]))
 
     login(page, "claire.martin@ville-demo.fr")
     survey = first_link(page, "/questionnaires/", r"/questionnaires/\d+/repondre/")
