@@ -117,11 +117,11 @@ def advance(experiment, stop, lead, sponsor, participants, practice_pages, rng):
     for stage in order[: order.index(stop)]:
         if stage == "retrospective":
             survey = experiment.retrospective_survey
-            questions = list(survey.questions.filter(kind="recommendation"))
-            for invitation in Invitation.objects.filter(survey=survey).select_related("agent"):
+            questions = list(survey.questions.all())
+            invitations = Invitation.objects.filter(survey=survey).select_related("agent")
+            for index, invitation in enumerate(invitations.order_by("pk")):
                 submit_response(
-                    invitation,
-                    {question: rng.choice([6, 7, 8, 9, 9, 10, 10]) for question in questions},
+                    invitation, {question: answer(question, index, rng) for question in questions}
                 )
             close(survey)
             continue
@@ -135,6 +135,38 @@ def advance(experiment, stop, lead, sponsor, participants, practice_pages, rng):
         agent, apply = steps[stage]
         complete(experiment, stage, agent, apply or (lambda experiment, task: None))
         experiment.refresh_from_db()
+
+
+# What the participants wrote in the retrospective's open questions.
+RETROSPECTIVE_TEXTS = {
+    "Qu'est-ce qui a bien fonctionné ?": [
+        "Le tour de table qui commence par les personnes à distance.",
+        "Des réunions qui finissent à l'heure.",
+        "Le compte rendu écrit pendant la réunion.",
+        "On ose davantage prendre la parole à distance.",
+        "L'ordre du jour envoyé la veille.",
+        "",
+    ],
+    "Qu'est-ce qu'il faudrait changer ?": [
+        "Un micro de table dans la salle 204.",
+        "Tenir le rythme pendant les congés.",
+        "",
+        "Faire tourner l'animation chaque semaine.",
+        "Des consignes plus courtes pour les nouveaux.",
+        "Prévoir cinq minutes pour les sujets imprévus.",
+    ],
+}
+
+
+def answer(question, index, rng):
+    """A participant's answer (the index-th to answer): recommendations and scales at random,
+    texts from RETROSPECTIVE_TEXTS, a few left blank."""
+    if question.kind == question.Kind.RECOMMENDATION:
+        return rng.choice([6, 7, 8, 9, 9, 10, 10])
+    if question.kind == question.Kind.SCALE:
+        return rng.choice([3, 4, 4, 5, 5])
+    texts = RETROSPECTIVE_TEXTS.get(question.label, [""])
+    return texts[index % len(texts)] or None
 
 
 def seed(stdout):
