@@ -33,6 +33,24 @@ TABLES_OUT_OF_A_REGION_JS = """
 """
 
 
+# A caption wider than its region would be cut at the right until one scrolls the table.
+CAPTIONS_WIDER_THAN_THEIR_REGION_JS = """
+() => [...document.querySelectorAll('main .table-scroll caption')].filter(caption => {
+  const region = caption.closest('.table-scroll').getBoundingClientRect();
+  const box = caption.getBoundingClientRect();
+  return box.left < region.left - 1 || box.right > region.right + 1;
+}).map(caption => caption.textContent.trim().slice(0, 60))
+"""
+
+
+WELL_LAID_OUT = {
+    "page width": 320,
+    "tables out of a region": [],
+    "words cut": [],
+    "captions cut": [],
+}
+
+
 def pages_by_agent():
     experiment = Experiment.objects.get(title=EXPERIMENT_WITH_STAGES_DONE)
     survey = Survey.objects.get(title=SURVEY_WITH_RESULTS)
@@ -62,7 +80,7 @@ def words_cut_in_cells(page):
     return cut
 
 
-def test_at_320px_every_table_scrolls_in_its_own_region_and_no_cell_word_is_cut(page):
+def test_at_320px_every_table_scrolls_in_its_own_region_and_no_cell_word_or_caption_is_cut(page):
     SHOTS.mkdir(exist_ok=True)
     page.set_viewport_size(NARROWEST)
     problems = {}
@@ -77,8 +95,9 @@ def test_at_320px_every_table_scrolls_in_its_own_region_and_no_cell_word_is_cut(
                 "page width": page.evaluate("document.scrollingElement.scrollWidth"),
                 "tables out of a region": page.evaluate(TABLES_OUT_OF_A_REGION_JS),
                 "words cut": words_cut_in_cells(page),
+                "captions cut": page.evaluate(CAPTIONS_WIDER_THAN_THEIR_REGION_JS),
             }
-            if found != {"page width": 320, "tables out of a region": [], "words cut": []}:
+            if found != WELL_LAID_OUT:
                 problems[url] = found
     assert not problems, json.dumps(problems, indent=1, ensure_ascii=False)
 
