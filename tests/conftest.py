@@ -1,5 +1,7 @@
 import pytest
 
+from intranet.accounts import roles
+
 from .factories.accounts import AgentFactory, DepartmentFactory
 from .factories.surveys import QuestionFactory, SurveyFactory
 
@@ -47,44 +49,37 @@ def make_agent(db, department):
     return make
 
 
-@pytest.fixture
-def lead(make_agent):
-    """A project lead (Chefs de projet)."""
+def member_of(group, make_agent, last_name, first_name):
+    """An agent of the default department, in this group (intranet/accounts/roles.py)."""
     from django.contrib.auth.models import Group
 
-    lead = make_agent("Cheffe", first_name="Sarah")
-    lead.groups.add(Group.objects.get(name="Chefs de projet"))
-    return lead
+    agent = make_agent(last_name, first_name=first_name)
+    agent.groups.add(Group.objects.get(name=group))
+    return agent
+
+
+@pytest.fixture
+def lead(make_agent):
+    """A project lead."""
+    return member_of(roles.PROJECT_LEADS, make_agent, "Cheffe", "Sarah")
 
 
 @pytest.fixture
 def sponsor(make_agent):
-    """A sponsor (Commanditaires)."""
-    from django.contrib.auth.models import Group
-
-    sponsor = make_agent("Commanditaire", first_name="Bruno")
-    sponsor.groups.add(Group.objects.get(name="Commanditaires"))
-    return sponsor
+    """A sponsor."""
+    return member_of(roles.SPONSORS, make_agent, "Commanditaire", "Bruno")
 
 
 @pytest.fixture
 def editor(make_agent):
-    """An editor (Éditeurs): writes pages and submits them to moderation."""
-    from django.contrib.auth.models import Group
-
-    editor = make_agent("Éditrice", first_name="Emma")
-    editor.groups.add(Group.objects.get(name="Éditeurs"))
-    return editor
+    """An editor: writes pages and submits them to moderation."""
+    return member_of(roles.EDITORS, make_agent, "Éditrice", "Emma")
 
 
 @pytest.fixture
 def moderator(make_agent):
-    """A moderator (Modérateurs): approves or sends back the editors' pages."""
-    from django.contrib.auth.models import Group
-
-    moderator = make_agent("Modératrice", first_name="Maud")
-    moderator.groups.add(Group.objects.get(name="Modérateurs"))
-    return moderator
+    """A moderator: approves or sends back the editors' pages."""
+    return member_of(roles.MODERATORS, make_agent, "Modératrice", "Maud")
 
 
 @pytest.fixture

@@ -76,6 +76,7 @@ MATRIX = {
     # The login pages and the health check are open (see test_foundation).
     "healthz":                          OPEN,
     "web_manifest":                     OPEN,  # fetched by browsers without the session
+    "accessibility_statement":          OPEN,  # the RGAA asks it from every page, login's too
     "login":                            OPEN,
     "password_reset":                   OPEN,
     "password_reset_done":              OPEN,
@@ -226,6 +227,7 @@ WAGTAIL_ROWS = {
 PAGE_TYPES = {
     "home.HomePage":                    EVERY_AGENT,
     "home.StandardPage":                EVERY_AGENT,
+    "home.AccessibilityStatementPage":  OPEN,  # public, as the RGAA asks
     "practices.CharterPage":            EVERY_AGENT,
     "practices.PracticeIndexPage":      EVERY_AGENT,
     "practices.PracticePage":           EVERY_AGENT,
@@ -528,6 +530,7 @@ def test_a_finished_experiment_is_public_without_its_journal_nor_free_answers(de
     survey = experiment.retrospective_survey
     question = survey.questions.filter(kind="text").first()
     remark = "Le chef de service coupe la parole à tout le monde."
+    Answer.objects.filter(question=question).delete()  # the demo's own answers
     Answer.objects.bulk_create(
         Answer(response=response, question=question, text=remark)
         for response in survey.responses.all()
