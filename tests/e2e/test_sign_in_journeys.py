@@ -8,6 +8,7 @@ from django.core.management import call_command
 from playwright.sync_api import expect
 
 from intranet.accounts.models import Agent
+from surveys.demo import INTRANET_FEEDBACK
 from surveys.kiosk import issue_answer_codes
 from surveys.models import Invitation, Response, Survey
 
@@ -126,7 +127,7 @@ def test_a_field_agent_signs_in_on_a_phone_with_a_printed_code_and_answers_a_sur
 
 def test_two_agents_answer_in_a_row_on_the_depot_kiosk(page, new_page):
     cleaning = Agent.objects.get(external_id="009001").department
-    survey = Survey.objects.filter(invitations__agent__department=cleaning).first()
+    survey = Survey.objects.get(title=INTRANET_FEEDBACK)  # open, every agent invited
     before = Response.objects.filter(survey=survey).count()
 
     login(page, "editeur@ville-demo.fr")
@@ -163,8 +164,10 @@ def test_two_agents_answer_in_a_row_on_the_depot_kiosk(page, new_page):
 def test_the_kiosk_returns_to_the_code_screen_when_left_idle(page, new_page, settings):
     settings.KIOSK_IDLE_SECONDS = 2
     cleaning = Agent.objects.get(external_id="009001").department
-    survey = Survey.objects.filter(invitations__agent__department=cleaning).first()
-    invitation = Invitation.objects.filter(survey=survey, answered=False).first()
+    survey = Survey.objects.get(title=INTRANET_FEEDBACK)  # open, every agent invited
+    invitation = Invitation.objects.filter(
+        survey=survey, answered=False, agent__department=cleaning
+    ).first()
     [(_, code)] = issue_answer_codes([invitation])
     kiosk = new_page(TABLET)
     kiosk.goto(f"/borne/#code={code}")
