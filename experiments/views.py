@@ -26,6 +26,7 @@ from . import services
 from .flows import ExperimentFlow
 from .forms import JournalEntryForm, NewExperimentForm
 from .models import STAGES, Experiment, JournalEntry
+from .reassignment import reassignable_tasks
 from .services import OPEN_STATUSES
 from .stages import stepper
 from .task_views import unavailable
@@ -140,6 +141,10 @@ def detail(request, pk):
             my_tasks=Task.objects.filter(
                 process_id=experiment.pk, owner=request.user, status__in=OPEN_STATUSES
             ).order_by("created", "pk"),
+            reassignments=experiment.reassignments.select_related(
+                "task", "from_agent", "to_agent", "by"
+            ),
+            reassignable=reassignable_tasks(request.user, experiment),
             journal_form=JournalEntryForm(initial={"kind": JournalEntry.Kind.OBSERVATION})
             if can_write
             else None,

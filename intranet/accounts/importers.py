@@ -393,6 +393,9 @@ def apply_rows(rows, report, deactivate_missing):
     report.absent = list(absent.order_by("last_name", "first_name"))
     if deactivate_missing:
         report.deactivated = absent.update(is_active=False)
+        from .signals import agents_departed
+
+        agents_departed.send(Agent, agent_ids=[agent.pk for agent in report.absent])
 
 
 def set_managers(rows, by_matricule, touched):
