@@ -200,3 +200,6 @@ class TaskReassignment(models.Model):
     class Meta:
         ordering = ["at", "pk"]
         verbose_name = _("task reassignment")
+
+    def __str__(self):
+        return f"{self.task_id}: {self.from_agent_id} → {self.to_agent_id}"

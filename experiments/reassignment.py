@@ -95,7 +95,7 @@ def release_tasks_of(agent_ids):
     tasks = Task.objects.filter(
         owner_id__in=agent_ids,
         status__in=OPEN_STATUSES,
-        flow_task__in=[node for node in ExperimentFlow.instance.nodes()],
+        process__flow_class=ExperimentFlow,
     )
     for task in tasks:
         with ExperimentFlow.lock(task.process_id), transaction.atomic():

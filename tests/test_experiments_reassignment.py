@@ -145,3 +145,44 @@ def test_import_deactivate_missing_releases_the_tasks(experiment, lead, sponsor)
     lead.refresh_from_db()
     assert not lead.is_active
     released(experiment, lead, sponsor)
+
+
+def test_the_form_reassigns_and_refuses_wrong_users(client, experiment, sponsor, lead, other_lead):
+    from django.urls import reverse
+
+    task = services.open_task(experiment, "frame")
+    path = reverse("experiments:reassign", args=[task.pk])
+    client.force_login(lead)
+    assert client.post(path, {"to_agent": other_lead.pk, "reason": "x"}).status_code == 403
+    client.force_login(sponsor)
+    assert client.get(path).status_code == 200
+    response = client.post(path, {"to_agent": other_lead.pk, "reason": ""})
+    assert response.status_code == 200 and response.context["form"].errors["reason"]
+    response = client.post(path, {"to_agent": other_lead.pk, "reason": "Congé"})
+    assert response.status_code == 302
+    task.refresh_from_db()
+    assert task.owner == other_lead
+    assert "Congé" in client.get(reverse("experiments:detail", args=[experiment.pk])).text
+
+
+def test_the_queue_keeps_its_query_count(client, lead, sponsor, make_agent):
+    from django.urls import reverse
+
+    from .queries import visit_queries
+
+    def make_experiments(count):
+        for index in range(count):
+            owner = member_of(roles.PROJECT_LEADS, make_agent, f"Lead{index}", "X")
+            experiment = services.start(owner, f"Expé {index}")
+            experiment.sponsor = sponsor
+            experiment.save()
+            owner.is_active = False
+            owner.save()
+
+    client.force_login(sponsor)
+    path = reverse("experiments:unassigned")
+    make_experiments(1)
+    few, _response = visit_queries(client, path)
+    make_experiments(10)
+    assert visit_queries(client, path)[0] == few
+    assert client.get(path).text.count("Expé ") == 11
