@@ -8,15 +8,17 @@ reassigning the approval makes them its sponsor, so the later stages (assigned b
 ``.Assign(lead)`` / ``.Assign(sponsor)``) go to the new person.
 """
 
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 from viewflow.workflow.models import Task
-from viewflow.workflow.status import STATUS
+from viewflow.workflow.status import PROCESS, STATUS
 
 from intranet.accounts.roles import PROJECT_LEADS, SPONSORS, has_role
 
 from .flows import ExperimentFlow
 from .models import Experiment, TaskReassignment
+from .reassignment_notifications import notify_reassignment
 
 OPEN_STATUSES = [STATUS.NEW, STATUS.ASSIGNED, STATUS.STARTED]
 SPONSOR_STAGES = {"review"}
@@ -48,8 +50,6 @@ def eligible(task, to_agent):
 def reassign(task, to_agent, by, reason):
     """Give the open ``task`` to ``to_agent``; raises PermissionDenied for ``by`` not allowed,
     ReassignmentRefused otherwise (done task, same or ineligible agent, no reason)."""
-    from django.core.exceptions import PermissionDenied
-
     reason = (reason or "").strip()
     with ExperimentFlow.lock(task.process_id), transaction.atomic():
         task = Task.objects.select_related("owner").get(pk=task.pk)
@@ -84,8 +84,6 @@ def reassign(task, to_agent, by, reason):
             by=by,
             reason=reason,
         )
-        from .reassignment_notifications import notify_reassignment
-
         notify_reassignment(record.pk)
         return record
 
@@ -136,7 +134,7 @@ def agents_departed(sender, agent_ids, **kwargs):
 
 def reassignable_tasks(agent, experiment):
     """The open stages ``agent`` may reassign on the experiment's page (none: no query)."""
-    if experiment.status == "DONE":
+    if experiment.status == PROCESS.DONE:
         return []
     experiment_with_lead = Experiment.objects.select_related("lead").get(pk=experiment.pk)
     if not can_reassign(agent, experiment_with_lead):

@@ -20,6 +20,7 @@ from viewflow.workflow.status import PROCESS
 
 from intranet.accounts.facts import agent_facts
 from intranet.accounts.models import Department
+from intranet.accounts.roles import SPONSORS, has_role
 from surveys.results import survey_results
 
 from . import services
@@ -224,7 +225,9 @@ def my_tasks(request):
         (task, experiments[task.process_id], due_date(task, experiments[task.process_id]))
         for task in tasks
     ]
-    return render(request, "experiments/my_tasks.html", {"rows": rows})
+    # Sponsors and administrators take the stages of agents who left (the queue).
+    sees_queue = request.user.is_superuser or has_role(request.user, SPONSORS)
+    return render(request, "experiments/my_tasks.html", {"rows": rows, "sees_queue": sees_queue})
 
 
 def due_date(task, experiment):

@@ -1,6 +1,7 @@
 import pytest
 from django.core import mail
 from django.core.exceptions import PermissionDenied
+from django.urls import reverse
 from viewflow.workflow.status import STATUS
 
 from experiments import services
@@ -88,7 +89,7 @@ def test_refusals(experiment, sponsor, lead, other_lead, make_agent):
             reassign(task, to_agent, sponsor, reason)
     task.status = STATUS.DONE
     task.save()
-    with pytest.raises(ReassignmentRefused, match="already done"):
+    with pytest.raises(ReassignmentRefused, match="déjà terminée"):
         reassign(task, other_lead, sponsor, "x")
     assert not TaskReassignment.objects.exists()
 
@@ -186,3 +187,12 @@ def test_the_queue_keeps_its_query_count(client, lead, sponsor, make_agent):
     make_experiments(10)
     assert visit_queries(client, path)[0] == few
     assert client.get(path).text.count("Expé ") == 11
+
+
+def test_my_tasks_leads_sponsors_to_the_queue_and_nobody_else(client, sponsor, lead):
+    queue = reverse("experiments:unassigned")
+    client.force_login(sponsor)
+    assert queue in client.get(reverse("experiments:my_tasks")).content.decode()
+    client.force_login(lead)
+    assert queue not in client.get(reverse("experiments:my_tasks")).content.decode()
+    assert client.get(queue).status_code == 403
