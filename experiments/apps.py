@@ -14,6 +14,16 @@ class ExperimentsConfig(AppConfig):
 
         connect()
 
+        from django.db.models.signals import post_save
+
+        from intranet.accounts.models import Agent
+        from intranet.accounts.signals import agents_departed
+
+        from . import reassignment
+
+        post_save.connect(reassignment.agent_saved, sender=Agent, dispatch_uid="exp_departed")
+        agents_departed.connect(reassignment.agents_departed, dispatch_uid="exp_departed_bulk")
+
         survey_closed.connect(
             retrospective_survey_closed, dispatch_uid="experiments_retrospective"
         )

@@ -171,3 +171,35 @@ class ActionItem(models.Model):
 
     def __str__(self):
         return self.what
+
+
+# --- Reassignment and departures (issue 16, section 2) ---
+
+
+class TaskReassignment(models.Model):
+    """A stage task given to someone else (or released: ``to_agent`` None, a departure)."""
+
+    task = models.ForeignKey(
+        "viewflow.Task", on_delete=models.CASCADE, related_name="reassignments"
+    )
+    experiment = models.ForeignKey(
+        Experiment, on_delete=models.CASCADE, related_name="reassignments"
+    )
+    from_agent = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    to_agent = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    reason = models.TextField(_("reason"))
+    at = models.DateTimeField(_("at"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["at", "pk"]
+        verbose_name = _("task reassignment")
+
+    def __str__(self):
+        return f"{self.task_id}: {self.from_agent_id} → {self.to_agent_id}"

@@ -20,12 +20,14 @@ from viewflow.workflow.status import PROCESS
 
 from intranet.accounts.facts import agent_facts
 from intranet.accounts.models import Department
+from intranet.accounts.roles import SPONSORS, has_role
 from surveys.results import survey_results
 
 from . import services
 from .flows import ExperimentFlow
 from .forms import JournalEntryForm, NewExperimentForm
 from .models import STAGES, Experiment, JournalEntry
+from .reassignment import reassignable_tasks
 from .services import OPEN_STATUSES
 from .stages import stepper
 from .task_views import unavailable
@@ -140,6 +142,10 @@ def detail(request, pk):
             my_tasks=Task.objects.filter(
                 process_id=experiment.pk, owner=request.user, status__in=OPEN_STATUSES
             ).order_by("created", "pk"),
+            reassignments=experiment.reassignments.select_related(
+                "task", "from_agent", "to_agent", "by"
+            ),
+            reassignable=reassignable_tasks(request.user, experiment),
             journal_form=JournalEntryForm(initial={"kind": JournalEntry.Kind.OBSERVATION})
             if can_write
             else None,
@@ -219,7 +225,9 @@ def my_tasks(request):
         (task, experiments[task.process_id], due_date(task, experiments[task.process_id]))
         for task in tasks
     ]
-    return render(request, "experiments/my_tasks.html", {"rows": rows})
+    # Sponsors and administrators take the stages of agents who left (the queue).
+    sees_queue = request.user.is_superuser or has_role(request.user, SPONSORS)
+    return render(request, "experiments/my_tasks.html", {"rows": rows, "sees_queue": sees_queue})
 
 
 def due_date(task, experiment):

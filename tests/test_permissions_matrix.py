@@ -71,6 +71,8 @@ ATTENDANCE   = (LOGIN, LOGIN, LOGIN, LOGIN, LOGIN, 403,   403,    200,    200)
 PIX_IMPORT   = (LOGIN, LOGIN, LOGIN, LOGIN, LOGIN, 403,   403,    200,    200)
 SUPERUSER_403 = (LOGIN, LOGIN, LOGIN, LOGIN, LOGIN, 403,  403,    403,    200)
 MANAGERS     = (LOGIN, 403,   403,   403,   200,   403,   403,    403,    200)
+# The experiment's sponsor (or the lead's manager) and administrators.
+REASSIGNERS  = (LOGIN, 403,   403,   403,   200,   403,   403,    403,    200)
 
 MATRIX = {
     # The login pages and the health check are open (see test_foundation).
@@ -128,6 +130,8 @@ MATRIX = {
     "experiments:detail":               TEAM,
     "experiments:chart":                TEAM,
     "experiments:journal":              POST_ONLY,
+    "experiments:reassign":             REASSIGNERS,
+    "experiments:unassigned":           REASSIGNERS,  # sponsors of experiments, admins
     # Skills: one's own levels; the group figures for managers and skills officers.
     "skills:my_skills":                 EVERY_AGENT,
     "skills:evolution":                 FIGURES,
@@ -258,6 +262,7 @@ ARGUMENTS = {
     "surveys:export_xlsx": lambda d: [d.objects["barometer"].pk],
     "surveys:close": lambda d: [d.objects["open_survey"].pk],
     "experiments:task": lambda d: [d.objects["lead_task"].pk],
+    "experiments:reassign": lambda d: [d.objects["lead_task"].pk],
     "experiments:detail": lambda d: [d.objects["running_experiment"].pk],
     "experiments:chart": lambda d: [d.objects["running_experiment"].pk],
     "experiments:journal": lambda d: [d.objects["running_experiment"].pk],

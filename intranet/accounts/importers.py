@@ -19,6 +19,7 @@ from intranet.core.content import raise_content_version
 from intranet.core.files import ImportRefused, UnreadableFile, decode, normalise_header, read_rows
 
 from .models import Agent, Department
+from .signals import agents_departed
 
 COLUMNS = {
     "external_id": ("matricule",),
@@ -393,6 +394,7 @@ def apply_rows(rows, report, deactivate_missing):
     report.absent = list(absent.order_by("last_name", "first_name"))
     if deactivate_missing:
         report.deactivated = absent.update(is_active=False)
+        agents_departed.send(Agent, agent_ids=[agent.pk for agent in report.absent])
 
 
 def set_managers(rows, by_matricule, touched):
