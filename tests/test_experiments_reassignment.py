@@ -186,7 +186,7 @@ def test_the_queue_keeps_its_query_count(client, lead, sponsor, make_agent):
     few, _response = visit_queries(client, path)
     make_experiments(10)
     assert visit_queries(client, path)[0] == few
-    assert client.get(path).text.count("Expé ") == 11
+    assert client.get(path).text.count('<th scope="row">Expé ') == 11
 
 
 def test_my_tasks_leads_sponsors_to_the_queue_and_nobody_else(client, sponsor, lead):
