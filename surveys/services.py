@@ -95,7 +95,9 @@ def answer_rows(response, answers):
             rows.append(Answer(response=response, question=question, value=int(value)))
         elif question.kind == Question.Kind.MULTIPLE_CHOICE:
             rows.extend(
-                Answer(response=response, question=question, choice=choice) for choice in value
+                # A choice ticked twice (a crafted post) is one answer: the database allows one.
+                Answer(response=response, question=question, choice=choice)
+                for choice in dict.fromkeys(value)
             )
         elif question.kind == Question.Kind.SINGLE_CHOICE:
             rows.append(Answer(response=response, question=question, choice=value))

@@ -116,6 +116,16 @@ def test_a_choice_that_is_not_offered_is_refused(agent_client, invitation, surve
     assert Response.objects.count() == 0
 
 
+def test_a_choice_ticked_twice_in_a_crafted_post_is_one_answer(agent_client, invitation, survey):
+    # Found by the fuzz test on PostgreSQL: the unique choice constraint turned it into a 500.
+    question = survey.questions.get(kind="multiple")
+    response = agent_client.post(answer_url(invitation), {f"q{question.pk}": ["Oui", "Oui"]})
+    assert response.status_code == 302
+    assert list(Answer.objects.filter(question=question).values_list("choice", flat=True)) == [
+        "Oui"
+    ]
+
+
 def test_every_question_is_optional_by_default(agent_client, invitation):
     response = agent_client.post(answer_url(invitation), {})
     assert response.status_code == 302
