@@ -8,7 +8,15 @@ from intranet.accounts.models import Agent, Department
 from intranet.accounts.roles import SPONSORS
 from practices.models import PracticeCategory, PracticeIndexPage
 
-from .models import ActionItem, Experiment, JournalEntry
+from .deadlines import DEFAULT_STAGE_DAYS, EDITABLE_STAGES
+from .models import STAGE_NAMES, ActionItem, Experiment, JournalEntry
+
+DURATION_ERROR = _("Give a whole number of days between 1 and 365, or leave it empty.")
+DURATION_DEFAULT_HELP = {
+    "launch": _("Empty: by the planned start, or %(days)s days."),
+    "run": _("Empty: until the planned end, or %(days)s days."),
+    "retrospective": _("Empty: until the survey closes, or %(days)s days."),
+}
 
 
 class AgentEmailsField(forms.CharField):
@@ -92,6 +100,19 @@ class FrameForm(forms.ModelForm):
     def __init__(self, *args, submitting=False, **kwargs):
         super().__init__(*args, **kwargs)
         self.submitting = submitting
+        for name in EDITABLE_STAGES:
+            self.fields[f"days_{name}"] = forms.IntegerField(
+                label=_("%(stage)s (days)") % {"stage": STAGE_NAMES[name]},
+                required=False,
+                min_value=1,
+                max_value=365,
+                help_text=DURATION_DEFAULT_HELP.get(name, _("Empty: %(days)s days."))
+                % {"days": DEFAULT_STAGE_DAYS[name]},
+                error_messages=dict.fromkeys(
+                    ("invalid", "min_value", "max_value", "step_size"), DURATION_ERROR
+                ),
+            )
+            self.initial.setdefault(f"days_{name}", self.instance.stage_durations.get(name))
         # The lead never approves their own framing, even when also a sponsor.
         self.fields["sponsor"].queryset = (
             Agent.objects.filter(is_active=True, groups__name=SPONSORS)
@@ -113,6 +134,21 @@ class FrameForm(forms.ModelForm):
         if start and end and end < start:
             self.add_error("planned_end", _("The end must come after the start."))
         return cleaned_data
+
+    def framing_fields(self):
+        return [field for field in self if not field.name.startswith("days_")]
+
+    def duration_fields(self):
+        return [self[f"days_{name}"] for name in EDITABLE_STAGES]
+
+    def stage_durations(self):
+        """The target durations chosen, {stage name: days}: the stages left empty take
+        their default (deadlines.py)."""
+        return {
+            name: self.cleaned_data[f"days_{name}"]
+            for name in EDITABLE_STAGES
+            if self.cleaned_data.get(f"days_{name}")
+        }
 
 
 class ReviewForm(forms.Form):

@@ -110,6 +110,13 @@ class Experiment(SingleLineTitle, Process):
         help_text=_("Practice pages written or revised by the action plan."),
     )
 
+    # Issue 16 §1: days per later stage, set by the lead at framing (deadlines.py).
+    stage_durations = models.JSONField(
+        _("target durations of the stages"),
+        default=dict,
+        blank=True,
+    )
+
     # Raised by every change the experiment's page shows (signals.py): the key of its cache.
     revision = models.PositiveIntegerField(default=0, editable=False)
 
@@ -203,3 +210,33 @@ class TaskReassignment(models.Model):
 
     def __str__(self):
         return f"{self.task_id}: {self.from_agent_id} → {self.to_agent_id}"
+
+
+# --- Deadlines and reminders (issue 16, section 1) ---
+
+
+class TaskReminder(models.Model):
+    """A reminder of an open stage, one a day at most: the row is claimed before sending."""
+
+    class Kind(models.TextChoices):
+        BEFORE = "before", _("Before the due date")
+        DUE = "due", _("On the due date")
+        OVERDUE = "overdue", _("Overdue")
+        ESCALATION = "escalation", _("Escalation")
+
+    task = models.ForeignKey("viewflow.Task", on_delete=models.CASCADE, related_name="reminders")
+    day = models.DateField(_("day"))
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    sent_to = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("task reminder")
+        constraints = [
+            models.UniqueConstraint(fields=["task", "day"], name="one_task_reminder_a_day")
+        ]
+
+    def __str__(self):
+        return f"{self.task_id} {self.day} {self.kind}"

@@ -84,7 +84,8 @@ def frame(request, **kwargs):
     if request.method == "POST" and form.is_valid():
         save_form_into(form, experiment)
         experiment.approved = None
-        experiment.save(update_fields=["approved"])
+        experiment.stage_durations = form.stage_durations()
+        experiment.save(update_fields=["approved", "stage_durations"])
         if not submitting:
             return done(request, _("Draft saved."), complete=False)
         return done(request, _("Framing sent to the sponsor."))

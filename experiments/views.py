@@ -4,11 +4,10 @@ from csp.constants import NONE, UNSAFE_INLINE
 from csp.decorators import csp
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.db.models import F, OuterRef, Q, Subquery
+from django.db.models import OuterRef, Q, Subquery
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
@@ -23,7 +22,7 @@ from intranet.accounts.models import Department
 from intranet.accounts.roles import SPONSORS, has_role
 from surveys.results import survey_results
 
-from . import services
+from . import deadlines, services
 from .flows import ExperimentFlow
 from .forms import JournalEntryForm, NewExperimentForm
 from .models import STAGES, Experiment, JournalEntry
@@ -150,6 +149,7 @@ def detail(request, pk):
             if can_write
             else None,
         )
+    context.update(deadline=deadlines.current_deadline(experiment))
     if experiment.retrospective_survey_id:
         context["results"] = survey_results(experiment.retrospective_survey)
     return render(request, "experiments/detail.html", context)
@@ -211,35 +211,14 @@ def my_tasks(request):
         .annotate(sent_back_comment=services.sent_back_comment())
         .order_by("created")
     )
-    experiments = {
-        row["pk"]: row
-        for row in Experiment.objects.filter(pk__in=[task.process_id for task in tasks]).values(
-            "pk",
-            "title",
-            "planned_start",
-            "planned_end",
-            survey_closes_at=F("retrospective_survey__closes_at"),
-        )
-    }
-    rows = [
-        (task, experiments[task.process_id], due_date(task, experiments[task.process_id]))
-        for task in tasks
-    ]
+    experiments = deadlines.experiment_values([task.process_id for task in tasks])
+    rows = []
+    for task in tasks:
+        due = deadlines.task_due_on(task, experiments[task.process_id])
+        rows.append((task, experiments[task.process_id], due, deadlines.is_overdue(due)))
     # Sponsors and administrators take the stages of agents who left (the queue).
     sees_queue = request.user.is_superuser or has_role(request.user, SPONSORS)
     return render(request, "experiments/my_tasks.html", {"rows": rows, "sees_queue": sees_queue})
-
-
-def due_date(task, experiment):
-    """When the stage is expected to be done, from the experiment's dates (a dict)."""
-    name = task.flow_task.name
-    if name == "launch":
-        return experiment["planned_start"]
-    if name == "run":
-        return experiment["planned_end"]
-    if name == "retrospective" and experiment["survey_closes_at"]:
-        return timezone.localdate(experiment["survey_closes_at"])
-    return None
 
 
 def task(request, task_pk):
