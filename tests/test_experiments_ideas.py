@@ -491,3 +491,21 @@ def test_a_city_with_fewer_than_k_ideas_shows_no_number_at_all(make_agent, depar
         ideas.propose(make_agent(f"A{index}"), **PROPOSAL)
     figures = idea_figures(None, this_month(), minimum=5)
     assert figures.total.hidden and all(row.hidden for row in figures.rows)
+
+
+# The demo
+
+
+def test_the_demo_has_ideas_in_every_status_one_adopted_as_an_experiment(client):
+    from django.core.management import call_command
+
+    call_command("seed_demo", stdout=open("/dev/null", "w"))  # noqa: SIM115
+    assert Idea.objects.count() == 12
+    assert set(Idea.objects.values_list("status", flat=True)) == set(Idea.Status.values)
+    adopted = Idea.objects.get(status=Idea.Status.ADOPTED)
+    assert adopted.experiment.participants.filter(pk=adopted.author_id).exists()
+    assert IdeaSupport.objects.exists() and IdeaComment.objects.filter(hidden=True).exists()
+    hidden = Idea.objects.get(hidden=True)
+    agent = Idea.objects.exclude(author=hidden.author).first().author
+    assert login(client, agent).get(url("idea", hidden)).status_code == 404
+    assert client.get(LIST).status_code == 200
