@@ -14,7 +14,7 @@ from surveys.models import Invitation
 from surveys.services import close, submit_response
 
 from . import services
-from .models import ActionItem, Experiment, JournalEntry
+from .models import ActionItem, Experiment, Idea, IdeaComment, IdeaSupport, JournalEntry
 
 SPREAD_TITLE = "Le point d'équipe de quinze minutes en télétravail"
 
@@ -186,3 +186,175 @@ def seed(stdout):
         practice_pages = list(PracticePage.objects.filter(slug__in=slugs))
         advance(experiment, stop, lead, sponsor, participants, practice_pages, rng)
     stdout.write(f"Experiments: {len(EXPERIMENTS)} created.")
+    seed_ideas(stdout)
+
+
+# --- Ideas (issue 16, section 6) ---
+
+# (title, kind, problem, idea, who it concerns, status, reason)
+IDEAS = [
+    (
+        "Un tableau partagé des demandes d'habitants",
+        "tool",
+        "Les demandes arrivent par mail, téléphone et guichet : certaines se perdent.",
+        "Un tableau partagé où chaque demande a un responsable et un état visible de tous.",
+        "L'accueil, les services techniques.",
+        "proposed",
+        "",
+    ),
+    (
+        "Une heure sans réunion chaque matin",
+        "practice",
+        "Les journées sont hachées par les réunions, le travail de fond se fait le soir.",
+        "Bloquer 9 h–10 h pour le travail de fond, sans réunion, dans toute la direction.",
+        "Toutes les équipes de bureau.",
+        "proposed",
+        "",
+    ),
+    (
+        "Des comptes rendus de réunion en cinq lignes",
+        "practice",
+        "Personne ne lit les comptes rendus de trois pages.",
+        "Cinq lignes : décisions, actions, responsables, échéances, prochaine date.",
+        "Les secrétariats et les chefs de service.",
+        "studying",
+        "Le comité de direction en parle à sa prochaine séance.",
+    ),
+    (
+        "Le planning des astreintes dans l'agenda partagé",
+        "tool",
+        "Le planning des astreintes circule en pièce jointe et n'est jamais à jour.",
+        "Le publier dans l'agenda partagé de la Ville, modifiable par le seul responsable.",
+        "Les agents d'astreinte, le standard.",
+        "studying",
+        "À voir avec la DSI pour les droits de modification.",
+    ),
+    (
+        "Décider par écrit entre deux réunions",
+        "practice",
+        "Des décisions simples attendent la réunion mensuelle.",
+        "Une proposition écrite, trois jours pour réagir, puis la décision est prise.",
+        "Les équipes projet.",
+        "adopted",
+        "",
+    ),
+    (
+        "Une messagerie instantanée grand public pour l'équipe",
+        "tool",
+        "Les agents de terrain sont difficiles à joindre.",
+        "Un groupe sur une messagerie grand public.",
+        "Les agents de terrain.",
+        "rejected",
+        "Les données de la Ville ne peuvent pas passer par un service grand public : "
+        "la messagerie de la Ville le permet déjà sur mobile.",
+    ),
+    (
+        "Un café d'accueil pour les nouveaux arrivants",
+        "practice",
+        "Les nouveaux mettent des semaines à connaître leurs collègues des autres services.",
+        "Un café mensuel où chaque nouvel arrivant rencontre un agent de chaque direction.",
+        "Les nouveaux arrivants, les ressources humaines.",
+        "proposed",
+        "",
+    ),
+    (
+        "Co-écrire les notes au lieu de les faire circuler",
+        "tool",
+        "Une note passe par cinq versions en pièce jointe.",
+        "Écrire la note à plusieurs dans le même document partagé, avec les commentaires.",
+        "Les rédacteurs des directions.",
+        "proposed",
+        "",
+    ),
+    (
+        "Un point d'équipe debout le lundi",
+        "practice",
+        "L'équipe découvre le planning de la semaine au fil de l'eau.",
+        "Dix minutes debout le lundi matin : qui fait quoi cette semaine.",
+        "Les équipes des espaces verts.",
+        "rejected",
+        "Déjà testé par l'expérimentation des rituels courts : voir sa synthèse.",
+    ),
+    (
+        "Un forum des bonnes astuces numériques",
+        "tool",
+        "Les astuces des uns ne profitent pas aux autres.",
+        "Un espace où chacun partage une astuce et vote pour les plus utiles.",
+        "Tous les agents.",
+        "proposed",
+        "",
+    ),
+    (
+        "Des visites croisées entre services",
+        "practice",
+        "Les services se connaissent mal et se renvoient les dossiers.",
+        "Une demi-journée par trimestre chez un autre service.",
+        "Les chefs de service.",
+        "studying",
+        "Une direction pilote est cherchée.",
+    ),
+    (
+        "Vendre ses congés aux collègues",
+        "practice",
+        "Idée hors sujet, masquée par la modération.",
+        "Un marché des jours de congé.",
+        "Tout le monde.",
+        "proposed",
+        "",
+    ),
+]
+IDEA_COMMENTS = [
+    "Bonne idée, on a le même problème chez nous.",
+    "À tester d'abord dans une seule équipe ?",
+    "Je veux bien faire partie de l'essai.",
+    "Attention à la charge pour ceux qui animent.",
+]
+# The adopted idea is the origin of this demo experiment.
+ADOPTED_IDEA_EXPERIMENT = "Décider sans réunion"
+
+
+def seed_ideas(stdout):
+    """A dozen ideas in every status, with supports and comments; one hidden by the
+    moderator, one adopted that became a demo experiment."""
+    rng = random.Random(16)
+    agents = list(Agent.objects.filter(is_active=True, department__isnull=False).order_by("pk"))
+    moderator = by_local("moderatrice")
+    experiment = Experiment.objects.get(title=ADOPTED_IDEA_EXPERIMENT)
+    team = list(experiment.participants.filter(department__isnull=False).order_by("pk"))
+    now = timezone.now()
+    for index, (title, kind, problem, text, concerns, status, reason) in enumerate(IDEAS):
+        author = team[0] if status == Idea.Status.ADOPTED else rng.choice(agents)
+        idea = Idea.objects.create(
+            author=author,
+            department=author.department,
+            title=title,
+            kind=kind,
+            problem=problem,
+            idea=text,
+            concerns=concerns,
+            status=status,
+            status_reason=reason,
+            experiment=experiment if status == Idea.Status.ADOPTED else None,
+        )
+        hidden = index == len(IDEAS) - 1
+        Idea.objects.filter(pk=idea.pk).update(
+            created=now - datetime.timedelta(days=rng.randint(3, 300)),
+            hidden=hidden,
+            hidden_by=moderator if hidden else None,
+            hidden_at=now if hidden else None,
+        )
+        supporters = rng.sample([agent for agent in agents if agent != author], rng.randint(0, 9))
+        IdeaSupport.objects.bulk_create(
+            IdeaSupport(idea=idea, agent=supporter) for supporter in supporters
+        )
+        IdeaComment.objects.bulk_create(
+            IdeaComment(idea=idea, author=rng.choice(agents), text=comment)
+            for comment in rng.sample(IDEA_COMMENTS, rng.randint(0, 3))
+        )
+    IdeaComment.objects.create(
+        idea=Idea.objects.get(title=IDEAS[0][0]),
+        author=rng.choice(agents),
+        text="Commentaire injurieux, masqué par la modération.",
+        hidden=True,
+    )
+    stdout.write(f"Ideas: {len(IDEAS)} created.")

@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from viewflow.workflow.models import Process
 from viewflow.workflow.status import PROCESS
 
-from intranet.accounts.roles import is_manager
+from intranet.accounts.roles import MODERATORS, has_role, is_manager
 from intranet.core.text import SingleLineTitle
 
 # The seven stages, in order, each a node of ExperimentFlow (plus the send-back loop).
@@ -240,3 +240,118 @@ class TaskReminder(models.Model):
 
     def __str__(self):
         return f"{self.task_id} {self.day} {self.kind}"
+
+
+# --- Ideas (issue 16, section 6) ---
+
+
+class IdeaQuerySet(models.QuerySet):
+    def visible_to(self, agent):
+        """Ideas an agent may see: hidden ones only to moderators and administrators."""
+        if may_moderate(agent):
+            return self
+        return self.filter(hidden=False)
+
+
+def may_moderate(agent):
+    return agent.is_superuser or has_role(agent, MODERATORS)
+
+
+class Idea(models.Model):
+    """A practice or a tool use an agent proposes to test."""
+
+    class Kind(models.TextChoices):
+        PRACTICE = "practice", _("A practice")
+        TOOL = "tool", _("A tool use")
+
+    class Status(models.TextChoices):
+        PROPOSED = "proposed", _("proposed")
+        STUDYING = "studying", _("under study")
+        ADOPTED = "adopted", _("adopted")
+        REJECTED = "rejected", _("not retained")
+
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("proposed by"),
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="ideas",
+    )
+    # The author's department when proposing: the dashboard counts ideas where they arose.
+    department = models.ForeignKey(
+        "accounts.Department",
+        verbose_name=_("department"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="ideas",
+    )
+    title = models.CharField(_("title"), max_length=200)
+    problem = models.TextField(_("the problem"), max_length=5000)
+    idea = models.TextField(_("the idea"), max_length=5000)
+    concerns = models.TextField(_("who it concerns"), max_length=2000)
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    status = models.CharField(
+        _("status"), max_length=20, choices=Status.choices, default=Status.PROPOSED
+    )
+    status_reason = models.TextField(_("reason"), blank=True)
+    hidden = models.BooleanField(_("hidden"), default=False)
+    hidden_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    hidden_at = models.DateTimeField(null=True, blank=True)
+    experiment = models.OneToOneField(
+        Experiment,
+        verbose_name=_("experiment"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="idea",
+    )
+    created = models.DateTimeField(_("proposed on"), auto_now_add=True)
+
+    objects = IdeaQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("idea")
+        verbose_name_plural = _("ideas")
+        ordering = ["-created", "-pk"]
+
+    def __str__(self):
+        return self.title
+
+
+class IdeaSupport(models.Model):
+    idea = models.ForeignKey(Idea, on_delete=models.CASCADE, related_name="supports")
+    agent = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="idea_supports"
+    )
+    created = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["idea", "agent"], name="one_support_per_agent")
+        ]
+
+    def __str__(self):
+        return f"{self.agent_id} → {self.idea_id}"
+
+
+class IdeaComment(models.Model):
+    idea = models.ForeignKey(Idea, on_delete=models.CASCADE, related_name="comments")
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    text = models.TextField(_("comment"), max_length=2000)
+    hidden = models.BooleanField(_("hidden"), default=False)
+    created = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["created", "pk"]
+
+    def __str__(self):
+        return self.text[:60]

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import reassignment_views, views
+from . import idea_views, reassignment_views, views
 
 app_name = "experiments"
 
@@ -18,4 +18,16 @@ urlpatterns = [
     path("<int:pk>/", views.detail, name="detail"),
     path("<int:pk>/schema.svg", views.flow_chart, name="chart"),
     path("<int:pk>/journal/", views.add_journal_entry, name="journal"),
+]
+
+# --- Ideas (issue 16, section 6) ---
+urlpatterns += [
+    path("idees/", idea_views.idea_list, name="ideas"),
+    path("idees/nouvelle/", idea_views.new_idea, name="idea_new"),
+    path("idees/<int:pk>/", idea_views.detail, name="idea"),
+    path("idees/<int:pk>/soutien/", idea_views.support, name="idea_support"),
+    path("idees/<int:pk>/commentaire/", idea_views.add_comment, name="idea_comment"),
+    path("idees/<int:pk>/moderation/", idea_views.moderate, name="idea_moderate"),
+    path("idees/<int:pk>/statut/", idea_views.set_status, name="idea_status"),
+    path("idees/<int:pk>/adopter/", idea_views.adopt, name="idea_adopt"),
 ]

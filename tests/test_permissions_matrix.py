@@ -132,6 +132,14 @@ MATRIX = {
     "experiments:journal":              POST_ONLY,
     "experiments:reassign":             REASSIGNERS,
     "experiments:unassigned":           REASSIGNERS,  # sponsors of experiments, admins
+    "experiments:ideas":                EVERY_AGENT,
+    "experiments:idea_new":             EVERY_AGENT,
+    "experiments:idea":                 EVERY_AGENT,
+    "experiments:idea_support":         POST_ONLY,
+    "experiments:idea_comment":         POST_ONLY,
+    "experiments:idea_moderate":        POST_ONLY,
+    "experiments:idea_status":          POST_ONLY,
+    "experiments:idea_adopt":           LEADS,
     # Skills: one's own levels; the group figures for managers and skills officers.
     "skills:my_skills":                 EVERY_AGENT,
     "skills:evolution":                 FIGURES,
@@ -204,6 +212,8 @@ for snippet in ("tool", "toolneed", "practicecategory"):
 DONE         = (LOGIN, 302,   302,   302,   302,   302,   302,    302,    302)
 JOURNAL      = (LOGIN, 403,   302,   302,   403,   403,   403,    403,    403)
 REFRESH      = (LOGIN, 403,   403,   403,   403,   403,   403,    302,    302)
+MODERATE     = (LOGIN, 403,   403,   403,   403,   403,   302,    403,    302)
+DECIDE       = (LOGIN, 403,   403,   400,   403,   403,   403,    403,    400)
 POSTS = {
     "logout":                           TO_LOGIN,  # logged out, sent to the login page
     "wagtail_admin_logout":             TO_LOGIN,
@@ -216,6 +226,11 @@ POSTS = {
     "practices:onboarding_step":        DONE,
     # Only those who answer for the figures have them computed again before their time.
     "dashboard:refresh":                REFRESH,
+    # An empty support toggles it (the author is told she cannot); an empty comment is refused.
+    "experiments:idea_support":         DONE,
+    "experiments:idea_comment":         DONE,
+    "experiments:idea_moderate":        MODERATE,
+    "experiments:idea_status":          DECIDE,  # no decision, no reason: refused
 }
 
 # Wagtail's own admin, by a few representative views.
@@ -266,6 +281,17 @@ ARGUMENTS = {
     "experiments:detail": lambda d: [d.objects["running_experiment"].pk],
     "experiments:chart": lambda d: [d.objects["running_experiment"].pk],
     "experiments:journal": lambda d: [d.objects["running_experiment"].pk],
+    **{
+        f"experiments:{name}": lambda d: [d.objects["idea"].pk]
+        for name in (
+            "idea",
+            "idea_support",
+            "idea_comment",
+            "idea_moderate",
+            "idea_status",
+            "idea_adopt",
+        )
+    },
     "practices:sign_charter": lambda d: [d.objects["charter"].pk],
     "practices:register": lambda d: [d.objects["session"].pk],
     "practices:unregister": lambda d: [d.objects["session"].pk],
@@ -555,6 +581,24 @@ def test_a_finished_experiment_is_public_without_its_journal_nor_free_answers(de
     member = client_for_user(demo.users["participant"]).get(path).content.decode()
     assert entry.text in member
     assert remark in member
+
+
+def test_a_hidden_idea_is_not_found_but_by_moderators_and_administrators(demo):
+    idea = demo.objects["hidden_idea"]
+    paths = [
+        reverse(f"experiments:{name}", args=[idea.pk])
+        for name in ("idea", "idea_support", "idea_comment", "idea_adopt")
+    ]
+    before = database_state()
+    for role in ("agent", "participant", "lead", "sponsor", "editor", "skills"):
+        client = client_for(demo, role)
+        assert idea.title not in client.get(reverse("experiments:ideas")).content.decode()
+        for path in paths:
+            assert outcome(client.get(path)) in {404, 405, 403}, (role, path)
+            assert outcome(client.post(path, {"text": "Encore"})) in {404, 403}, (role, path)
+    assert database_state() == before
+    for role in ("moderator", "superuser"):
+        assert client_for(demo, role).get(paths[0]).status_code == 200
 
 
 def test_a_practice_page_names_running_experiments_only_to_their_team(demo):

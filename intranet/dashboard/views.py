@@ -17,6 +17,7 @@ from skills.models import PixCampaign
 
 from . import exports
 from .forms import DashboardFilterForm
+from .ideas import idea_figures
 from .indicators import MINIMUM_GROUP_SIZE, impact_dashboard
 from .permissions import dashboard_access, may_refresh_figures
 
@@ -81,6 +82,9 @@ def dashboard(request):
         # Only read when the rendered figures are not in the cache themselves.
         context["dashboard"] = SimpleLazyObject(lambda: cached_dashboard(key, department, period))
         context["dashboard_cache_key"] = key
+        context["ideas"] = SimpleLazyObject(
+            lambda: idea_figures(department, period, MINIMUM_GROUP_SIZE)
+        )
         context["dashboard_cache_seconds"] = settings.DASHBOARD_CACHE_SECONDS
         context["dashboard_cache_minutes"] = max(1, settings.DASHBOARD_CACHE_SECONDS // 60)
         context["may_refresh"] = may_refresh_figures(request.user)

@@ -63,7 +63,7 @@ def build():
     from experiments import demo as experiments_demo
     from experiments import services
     from experiments.flows import ExperimentFlow
-    from experiments.models import Experiment
+    from experiments.models import Experiment, Idea
     from intranet.accounts.demo import demo_email
     from intranet.accounts.models import Agent
     from practices.models import (
@@ -170,5 +170,7 @@ def build():
         "practice_page": PracticePage.objects.live().order_by("pk").first(),
         "draft_page": PracticePage.objects.filter(live=False).order_by("pk").first(),
         "departed_agent": departed,
+        "idea": Idea.objects.filter(status=Idea.Status.PROPOSED, hidden=False).first(),
+        "hidden_idea": Idea.objects.get(hidden=True),
     }
     return Demo(users, other_lead, manager, objects, stage_tasks)
