@@ -195,7 +195,7 @@ def test_the_subjects_are_found():
 @pytest.mark.parametrize("template_name", SUBJECT_TEMPLATES)
 def test_a_subject_is_text_not_html(template_name):
     context = dict.fromkeys(
-        ("agent", "experiment", "stage", "site_name", "survey", "training"), QUOTED
+        ("agent", "experiment", "idea", "stage", "site_name", "survey", "training"), QUOTED
     )
     subject = render_subject(template_name, context)
     assert Quoted.text in subject

@@ -29,7 +29,7 @@ def test_the_skills_officer_filters_the_dashboard_by_a_direction_and_exports_it(
     expect(page.get_by_text("« Diagnostic numérique – printemps 2026 »")).to_be_visible()
     assert_accessible(page)
 
-    page.get_by_label("Direction ou service").select_option(
+    page.get_by_label("Direction ou service", exact=True).select_option(
         label="Direction des ressources humaines"
     )
     page.get_by_role("button", name="Afficher").click()
@@ -58,7 +58,9 @@ def test_a_sponsor_picks_a_period_and_a_direction_with_the_keyboard_and_exports(
 
     page.get_by_label("Du (obligatoire)", exact=True).fill("2026-01-01")
     page.get_by_label("Au (obligatoire)", exact=True).fill("2026-06-30")
-    page.get_by_label("Direction ou service").select_option(label="Direction de l'espace public")
+    page.get_by_label("Direction ou service", exact=True).select_option(
+        label="Direction de l'espace public"
+    )
     page.get_by_role("button", name="Afficher").focus()
     page.keyboard.press("Enter")
 
