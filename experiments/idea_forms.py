@@ -31,13 +31,6 @@ class IdeaForm(forms.ModelForm):
             "concerns": forms.Textarea(attrs={"rows": 2}),
         }
 
-    def clean(self):
-        cleaned = super().clean()
-        for name in ("title", "problem", "idea", "concerns"):
-            if name in cleaned and not cleaned[name].strip():
-                self.add_error(name, _("This field is required."))
-        return cleaned
-
 
 class CommentForm(forms.Form):
     text = forms.CharField(

@@ -1,7 +1,8 @@
 """Reminders of the stages coming due or late, and the escalation to the sponsor.
 
 Sent by the daily ``send_task_reminders`` command, for each open stage with an assignee:
-``EXPERIMENT_REMINDER_DAYS_BEFORE`` days before its due date, on it, then every day it is
+``EXPERIMENT_REMINDER_DAYS_BEFORE`` days before its due date (or the first run after that
+day), on it, then every day it is
 late; from ``EXPERIMENT_ESCALATE_AFTER_DAYS`` days late the day's message goes to the
 sponsor (the assignee in copy) instead. One message per stage a day at most: a
 ``TaskReminder`` row unique per (task, day) is claimed first, and only the run that inserts
@@ -14,6 +15,7 @@ import datetime
 from django.conf import settings
 from django.core.mail import EmailMessage
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -38,10 +40,12 @@ def escalate_after():
     return getattr(settings, "EXPERIMENT_ESCALATE_AFTER_DAYS", 3)
 
 
-def reminder_kind(due, today):
-    """Which reminder a stage due on ``due`` gets today, if any."""
-    if today == due - datetime.timedelta(days=days_before()):
-        return TaskReminder.Kind.BEFORE
+def reminder_kind(due, today, warned=False):
+    """Which reminder a stage due on ``due`` gets today, if any; ``warned`` when it had its
+    "coming due" reminder already. That one is sent from ``days_before()`` days ahead, on the
+    first run then: a day the command did not run (a server down) does not lose it."""
+    if due - datetime.timedelta(days=days_before()) <= today < due:
+        return None if warned else TaskReminder.Kind.BEFORE
     if today == due:
         return TaskReminder.Kind.DUE
     if today > due:
@@ -73,11 +77,17 @@ def claim(task_id, day, kind, sent_to):
 
 
 def already_reminded(task_ids, day):
-    return set(
-        TaskReminder.objects.filter(task_id__in=task_ids, day=day).values_list(
-            "task_id", flat=True
-        )
+    """The tasks reminded on ``day``, and those that had their "coming due" reminder."""
+    rows = TaskReminder.objects.filter(task_id__in=task_ids).filter(
+        Q(day=day) | Q(kind=TaskReminder.Kind.BEFORE)
     )
+    today, warned = set(), set()
+    for task_id, reminded_on, kind in rows.values_list("task_id", "day", "kind"):
+        if reminded_on == day:
+            today.add(task_id)
+        if kind == TaskReminder.Kind.BEFORE:
+            warned.add(task_id)
+    return today, warned
 
 
 def send_due_reminders(today=None):
@@ -99,13 +109,14 @@ def send_due_reminders(today=None):
     sponsors = Agent.objects.in_bulk(
         {row["sponsor_id"] for row in experiments.values() if row["sponsor_id"]}
     )
-    done_today = already_reminded([task.pk for task in tasks], today)
+    done_today, warned = already_reminded([task.pk for task in tasks], today)
     claimed = 0
     for task in tasks:
         if task.pk in done_today:
             continue
         experiment = experiments[task.process_id]
-        kind = reminder_kind(deadlines.task_due_on(task, experiment), today)
+        due = deadlines.task_due_on(task, experiment)
+        kind = reminder_kind(due, today, warned=task.pk in warned)
         if kind is None:
             continue
         recipient = task.owner

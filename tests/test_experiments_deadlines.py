@@ -224,6 +224,19 @@ def test_the_assignee_is_reminded_before_on_and_after_the_due_date_then_the_spon
     assert kinds == ["before", "due", "overdue", "overdue", "escalation", "escalation"]
 
 
+def test_a_coming_due_reminder_missed_by_a_day_without_run_is_sent_the_next_run_once(
+    framing_stage, django_capture_on_commit_callbacks
+):
+    """The command did not run on day 12 (two days before): day 13 still warns, once."""
+    callbacks = django_capture_on_commit_callbacks
+    subject = "Expérimentation « Réunions hybrides » : échéance proche pour l’étape Cadrage"
+    assert remind(in_days(13), callbacks) == [(["lead@example.org"], [], subject)]
+    assert remind(in_days(13), callbacks) == []
+    assert [message[2] for message in remind(in_days(14), callbacks)] == [
+        "Expérimentation « Réunions hybrides » : l’étape Cadrage arrive à échéance aujourd’hui"
+    ]
+
+
 def test_the_reminder_links_to_the_stage(framing_stage, django_capture_on_commit_callbacks):
     remind(in_days(12), django_capture_on_commit_callbacks)
     link = reverse("experiments:task", args=[framing_stage.pk])
@@ -242,7 +255,7 @@ def test_a_run_that_loses_the_insert_sends_nothing(
 ):
     # Another run claimed the day's reminder between this run's read and its insert.
     TaskReminder.objects.create(task=framing_stage, day=in_days(15), kind="overdue")
-    monkeypatch.setattr(reminders, "already_reminded", lambda task_ids, day: set())
+    monkeypatch.setattr(reminders, "already_reminded", lambda task_ids, day: (set(), set()))
     assert remind(in_days(15), django_capture_on_commit_callbacks) == []
     assert reminders.claim(framing_stage.pk, in_days(15), "overdue", None) is None
     assert TaskReminder.objects.count() == 1
