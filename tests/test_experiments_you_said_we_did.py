@@ -292,3 +292,25 @@ def test_the_finished_demo_experiment_says_what_will_change(client):
     page = client.get(reverse("experiments:detail", args=[experiment.pk])).content.decode()
     assert "Vous avez dit, nous avons fait" in page
     assert "micro de table" in page
+
+
+def test_the_invitees_find_it_on_their_home_page_and_in_their_data_answered_or_not(
+    client, lead, sponsor, participants, django_capture_on_commit_callbacks
+):
+    callbacks = django_capture_on_commit_callbacks
+    answered, silent = participants[0], participants[1]
+    experiment = synthesised(client, lead, sponsor, participants, callbacks, answering=[answered])
+    publish(client, lead, experiment, callbacks)
+    item = f"Vous avez dit, nous avons fait : « {experiment.title} »"
+
+    homes = {
+        agent: as_user(client, agent).get("/").content.decode() for agent in (answered, silent)
+    }
+    assert item.replace("'", "&#x27;") in homes[answered]
+    assert item.replace("'", "&#x27;") in homes[silent]
+    # Its author has it on the experiment's page, not among what needs her attention.
+    assert item.replace("'", "&#x27;") not in as_user(client, lead).get("/").content.decode()
+    for agent in (answered, silent):
+        data = as_user(client, agent).get(reverse("my_data_download")).json()
+        (record,) = data["sections"]["experiments"]["records"]
+        assert record["roles"] == ["participant", "retrospective_invitee"]
