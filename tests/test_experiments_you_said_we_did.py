@@ -5,17 +5,25 @@ the e-mails, on the page or in the logs tells who answered.
 """
 
 import datetime
+import importlib
 import logging
 import re
+import threading
 
 import pytest
+from django.apps import apps
+from django.contrib.auth.models import Group
 from django.core import mail
 from django.core.management import call_command
+from django.db import connection, connections
 from django.urls import reverse
 from django.utils import timezone
 
+from experiments import services as experiment_services
+from experiments.announcements import announce
 from experiments.models import Experiment
 from intranet.accounts.models import Agent
+from intranet.accounts.roles import PROJECT_LEADS
 from surveys.models import Invitation
 from surveys.retention import purge_survey_personal_data
 from surveys.services import submit_response
@@ -314,3 +322,37 @@ def test_the_invitees_find_it_on_their_home_page_and_in_their_data_answered_or_n
         data = as_user(client, agent).get(reverse("my_data_download")).json()
         (record,) = data["sections"]["experiments"]["records"]
         assert record["roles"] == ["participant", "retrospective_invitee"]
+
+
+@pytest.mark.skipif(
+    connection.vendor != "postgresql",
+    reason="SQLite lets one writer at a time: this race only exists on PostgreSQL",
+)
+@pytest.mark.django_db(transaction=True)
+def test_two_first_publications_at_once_email_the_invitees_once(make_agent):
+    roles = importlib.import_module("intranet.accounts.migrations.0002_role_groups")
+    roles.create_roles(apps, None)
+    lead = make_agent("Cheffe")
+    lead.groups.add(Group.objects.get(name=PROJECT_LEADS))
+    experiment = experiment_services.start(lead, "Deux fenêtres")
+    invitees = [make_agent(f"Invitee{index}") for index in range(3)]
+    experiment.retrospective_invitees.set(invitees)
+    mail.outbox.clear()
+    barrier = threading.Barrier(2)
+
+    def publish_from_a_window(text):
+        try:
+            barrier.wait()
+            announce(Experiment.objects.get(pk=experiment.pk), lead, text)
+        finally:
+            connections.close_all()
+
+    windows = [threading.Thread(target=publish_from_a_window, args=(t,)) for t in "AB"]
+    for window in windows:
+        window.start()
+    for window in windows:
+        window.join()
+
+    assert sorted(message.to[0] for message in mail.outbox) == sorted(
+        agent.email for agent in invitees
+    )
