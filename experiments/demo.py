@@ -13,7 +13,7 @@ from practices.services import draft_practice_from_experiment
 from surveys.models import Invitation
 from surveys.services import close, submit_response
 
-from . import services
+from . import announcements, services
 from .models import ActionItem, Experiment, Idea, IdeaComment, IdeaSupport, JournalEntry
 
 SPREAD_TITLE = "Le point d'équipe de quinze minutes en télétravail"
@@ -187,6 +187,7 @@ def seed(stdout):
         advance(experiment, stop, lead, sponsor, participants, practice_pages, rng)
     stdout.write(f"Experiments: {len(EXPERIMENTS)} created.")
     seed_ideas(stdout)
+    seed_changes_announced()
 
 
 # --- Ideas (issue 16, section 6) ---
@@ -358,3 +359,20 @@ def seed_ideas(stdout):
         hidden=True,
     )
     stdout.write(f"Ideas: {len(IDEAS)} created.")
+
+
+# --- You said, we did (issue 16, section 5) ---
+
+FINISHED_EXPERIMENT = "Des rituels d'équipe courts en télétravail"
+CHANGES_ANNOUNCED = (
+    "Vous avez trouvé le point d'équipe court utile, mais la salle 204 vous a gênés : "
+    "elle reçoit un micro de table ce mois-ci.\n\n"
+    "Le point d'équipe de quinze minutes devient la règle de l'équipe, animé à tour de "
+    "rôle ; sa fiche pratique est en relecture pour toute la Ville."
+)
+
+
+def seed_changes_announced():
+    """The finished experiment's lead tells the retrospective's invitees what will change."""
+    experiment = Experiment.objects.get(title=FINISHED_EXPERIMENT)
+    announcements.announce(experiment, experiment.lead, CHANGES_ANNOUNCED)

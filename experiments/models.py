@@ -120,6 +120,30 @@ class Experiment(SingleLineTitle, Process):
     # Raised by every change the experiment's page shows (signals.py): the key of its cache.
     revision = models.PositiveIntegerField(default=0, editable=False)
 
+    # Issue 16 §5: you said, we did (announcements.py). The retrospective's invitees are
+    # kept when it closes, as a set (never who answered): the invitations may be purged
+    # before the lead writes.
+    changes_announced = models.TextField(_("what will change"), blank=True)
+    changes_announced_at = models.DateTimeField(
+        _("what will change, published on"), null=True, blank=True, editable=False
+    )
+    changes_announced_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("what will change, published by"),
+        null=True,
+        blank=True,
+        editable=False,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    retrospective_invitees = models.ManyToManyField(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("invited to the retrospective"),
+        blank=True,
+        editable=False,
+        related_name="+",
+    )
+
     objects = ExperimentQuerySet.as_manager()
 
     class Meta:

@@ -1,6 +1,8 @@
-from . import services
+from . import announcements, services
 
 
 def retrospective_survey_closed(sender, survey, **kwargs):
-    """A retrospective survey closed (date reached or closed by hand): on to the synthesis."""
+    """A retrospective survey closed (date reached or closed by hand): its invitees are kept
+    for « Vous avez dit, nous avons fait », and on to the synthesis."""
+    announcements.remember_invitees(survey)
     services.finish_retrospective(survey)

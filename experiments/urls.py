@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import idea_views, reassignment_views, views
+from . import announcement_views, idea_views, reassignment_views, views
 
 app_name = "experiments"
 
@@ -30,4 +30,13 @@ urlpatterns += [
     path("idees/<int:pk>/moderation/", idea_views.moderate, name="idea_moderate"),
     path("idees/<int:pk>/statut/", idea_views.set_status, name="idea_status"),
     path("idees/<int:pk>/adopter/", idea_views.adopt, name="idea_adopt"),
+]
+
+# --- You said, we did (issue 16, section 5) ---
+urlpatterns += [
+    path(
+        "<int:pk>/vous-avez-dit/",
+        announcement_views.announce_changes,
+        name="announce_changes",
+    ),
 ]

@@ -22,7 +22,7 @@ from intranet.accounts.models import Department
 from intranet.accounts.roles import SPONSORS, has_role
 from surveys.results import survey_results
 
-from . import deadlines, services
+from . import announcements, deadlines, services
 from .flows import ExperimentFlow
 from .forms import JournalEntryForm, NewExperimentForm
 from .models import STAGES, Experiment, JournalEntry
@@ -150,6 +150,7 @@ def detail(request, pk):
             else None,
         )
     context.update(deadline=deadlines.current_deadline(experiment))
+    context.update(can_announce=announcements.may_write_now(request.user, experiment))
     if experiment.retrospective_survey_id:
         context["results"] = survey_results(experiment.retrospective_survey)
     return render(request, "experiments/detail.html", context)

@@ -1,5 +1,8 @@
+import datetime
+
 from django.db.models import Count, Exists, F, OuterRef, Q, Subquery, Window
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
@@ -97,14 +100,24 @@ def experiments_that_tested(request, practice):
 def experiment_data(agent):
     """Experiments the agent took part in, what they wrote, owned and were assigned."""
     experiments = (
-        Experiment.objects.filter(Q(lead=agent) | Q(sponsor=agent) | Q(participants=agent))
+        Experiment.objects.filter(
+            Q(lead=agent)
+            | Q(sponsor=agent)
+            | Q(participants=agent)
+            | Q(retrospective_invitees=agent)
+        )
         .distinct()
         .annotate(
             participates=Exists(
                 Experiment.participants.through.objects.filter(
                     experiment=OuterRef("pk"), agent=agent
                 )
-            )
+            ),
+            invited=Exists(
+                Experiment.retrospective_invitees.through.objects.filter(
+                    experiment=OuterRef("pk"), agent=agent
+                )
+            ),
         )
         .order_by("created", "pk")
     )
@@ -125,6 +138,7 @@ def experiment_data(agent):
                             ("lead", experiment.lead_id == agent.pk),
                             ("sponsor", experiment.sponsor_id == agent.pk),
                             ("participant", experiment.participates),
+                            ("retrospective_invitee", experiment.invited),
                         )
                         if held
                     ],
@@ -199,3 +213,32 @@ def experiments_i_take_part_in(request):
             )
         )
     return items
+
+
+# --- You said, we did (issue 16, section 5) ---
+
+# How long after its publication what will change stays on the invitees' home page.
+CHANGES_ANNOUNCED_DAYS = 30
+
+
+@hooks.register(ATTENTION_ITEMS)
+def changes_announced_to_me(request):
+    """What will change after a retrospective the agent was invited to (answered or not),
+    for a month after it is published; its author has it on the experiment's page."""
+    since = timezone.now() - datetime.timedelta(days=CHANGES_ANNOUNCED_DAYS)
+    experiments = (
+        Experiment.objects.filter(
+            retrospective_invitees=request.user, changes_announced_at__gte=since
+        )
+        .exclude(changes_announced_by=request.user)
+        .only("pk", "title")
+        .order_by("-changes_announced_at", "pk")[:HOME_TASKS]
+    )
+    return [
+        AttentionItem(
+            title=_("You said, we did: “%(title)s”") % {"title": experiment.title},
+            url=reverse("experiments:detail", args=[experiment.pk]) + "#you-said-we-did",
+            description=_("What will change after the retrospective you were invited to."),
+        )
+        for experiment in experiments
+    ]

@@ -140,6 +140,8 @@ MATRIX = {
     "experiments:idea_moderate":        POST_ONLY,
     "experiments:idea_status":          POST_ONLY,
     "experiments:idea_adopt":           LEADS,
+    # "You said, we did" of the finished experiment: its lead and administrators write it.
+    "experiments:announce_changes":     LEADS,
     # Skills: one's own levels; the group figures for managers and skills officers.
     "skills:my_skills":                 EVERY_AGENT,
     "skills:evolution":                 FIGURES,
@@ -281,6 +283,7 @@ ARGUMENTS = {
     "experiments:detail": lambda d: [d.objects["running_experiment"].pk],
     "experiments:chart": lambda d: [d.objects["running_experiment"].pk],
     "experiments:journal": lambda d: [d.objects["running_experiment"].pk],
+    "experiments:announce_changes": lambda d: [d.objects["done_experiment"].pk],
     **{
         f"experiments:{name}": lambda d: [d.objects["idea"].pk]
         for name in (
@@ -581,6 +584,29 @@ def test_a_finished_experiment_is_public_without_its_journal_nor_free_answers(de
     member = client_for_user(demo.users["participant"]).get(path).content.decode()
     assert entry.text in member
     assert remark in member
+
+
+def test_what_will_change_is_written_only_by_the_lead_of_that_experiment(demo):
+    experiment = demo.objects["done_experiment"]
+    path = reverse("experiments:announce_changes", args=[experiment.pk])
+    intruders = [demo.other_lead, demo.manager, experiment.sponsor, demo.users["participant"]]
+    before = database_state()
+    for intruder in intruders:
+        assert status_of(demo, intruder, path) == 403, intruder
+        assert status_of(demo, intruder, path, "post", {"text": "Rien ne change."}) == 403
+    assert database_state() == before
+    assert Experiment.objects.get(pk=experiment.pk).changes_announced == (
+        experiment.changes_announced
+    )
+    # Its lead, on an experiment still running: not yet, told why, and nothing changes.
+    running = reverse("experiments:announce_changes", args=[demo.stage_tasks["run"].process_id])
+    response = client_for(demo, "lead").get(running)
+    assert response.status_code == 409
+    assert "une fois la synthèse faite" in response.content.decode()
+    assert status_of(demo, demo.users["lead"], running, "post", {"text": "Trop tôt."}) == 409
+    assert database_state() == before
+    unknown = reverse("experiments:announce_changes", args=[10**9])
+    assert status_of(demo, demo.users["lead"], unknown) == 404
 
 
 def test_a_hidden_idea_is_not_found_but_by_moderators_and_administrators(demo):
