@@ -2,17 +2,14 @@
 every invitee of the retrospective, each sent on its own (nobody sees the others' address).
 """
 
-from django.conf import settings
-from django.core.mail import EmailMessage, get_connection
+from django.core.mail import EmailMessage
 from django.db import transaction
-from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import translation
 from django_tasks import task as background_task
 
 from intranet.accounts.models import Agent
-from intranet.core.text import render_subject
 
+from .mail import absolute, render_email, send
 from .models import Experiment
 
 
@@ -38,17 +35,12 @@ def send_changes_announced_email(experiment_id, author_id, update=False):
     context = {
         "experiment": experiment,
         "update": update,
-        "link": settings.WAGTAILADMIN_BASE_URL.rstrip("/")
-        + reverse("experiments:detail", args=[experiment.pk]),
-        "site_name": settings.WAGTAIL_SITE_NAME,
+        "link": absolute(reverse("experiments:detail", args=[experiment.pk])),
     }
-    with translation.override(settings.LANGUAGE_CODE):
-        subject = render_subject("experiments/email/changes_announced_subject.txt", context)
-        body = render_to_string("experiments/email/changes_announced.txt", context)
+    # One rendering for all: the message cannot differ from one invitee to another.
+    subject, body = render_email("changes_announced", context)
     addresses = recipients(experiment, author_id).values_list("email", flat=True)
-    messages = [EmailMessage(subject, body, None, [address]) for address in addresses]
-    with get_connection() as connection:
-        connection.send_messages(messages)
+    send(EmailMessage(subject, body, None, [address]) for address in addresses)
 
 
 def notify_changes_announced(experiment_id, author_id, update):

@@ -2,19 +2,15 @@
 comment, moderators hide abuse, project leads study, turn down or adopt an idea (adopting
 starts an experiment with its framing prefilled)."""
 
-from django.conf import settings
 from django.core.exceptions import PermissionDenied
-from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.db.models import Count, Prefetch, Q
-from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 from django_tasks import task as background_task
 
-from intranet.core.text import render_subject
-
 from . import services
+from .mail import absolute, email, send
 from .models import Idea, IdeaComment, IdeaSupport, may_moderate
 
 
@@ -147,11 +143,6 @@ def send_adoption_email(idea_id):
         "idea": idea,
         "experiment": idea.experiment,
         "lead": idea.experiment.lead,
-        "link": settings.WAGTAILADMIN_BASE_URL.rstrip("/")
-        + reverse("experiments:idea", args=[idea.pk]),
-        "site_name": settings.WAGTAIL_SITE_NAME,
+        "link": absolute(reverse("experiments:idea", args=[idea.pk])),
     }
-    with translation.override(settings.LANGUAGE_CODE):
-        subject = render_subject("experiments/email/idea_adopted_subject.txt", context)
-        body = render_to_string("experiments/email/idea_adopted.txt", context)
-    send_mail(subject, body, None, [idea.author.email])
+    send([email("idea_adopted", context, idea.author.email)])

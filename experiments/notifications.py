@@ -11,18 +11,13 @@ told by e-mail.
 from contextlib import contextmanager
 from contextvars import ContextVar
 
-from django.conf import settings
-from django.core.mail import send_mail
 from django.db import transaction
-from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import translation
 from django_tasks import task as background_task
 from viewflow.workflow.models import Task
 from viewflow.workflow.status import STATUS
 
-from intranet.core.text import render_subject
-
+from .mail import absolute, email, send
 from .models import Experiment
 
 # The agent whose action is moving the experiment on, while it does (None: the system).
@@ -59,13 +54,9 @@ def send_assignment_email(task_id, actor_id=None):
         "agent": task.owner,
         "experiment": experiment,
         "stage": task.flow_task.task_title,
-        "link": settings.WAGTAILADMIN_BASE_URL.rstrip("/") + task_url(task),
-        "site_name": settings.WAGTAIL_SITE_NAME,
+        "link": absolute(task_url(task)),
     }
-    with translation.override(settings.LANGUAGE_CODE):
-        subject = render_subject("experiments/email/task_subject.txt", context)
-        body = render_to_string("experiments/email/task.txt", context)
-    send_mail(subject, body, None, [task.owner.email])
+    send([email("task", context, task.owner.email)])
 
 
 def notify_assignment(task_id):
@@ -77,16 +68,13 @@ def notify_assignment(task_id):
 @background_task()
 def send_launch_email(experiment_id):
     experiment = Experiment.objects.select_related("lead").get(pk=experiment_id)
-    url = settings.WAGTAILADMIN_BASE_URL.rstrip("/") + reverse(
-        "experiments:detail", args=[experiment.pk]
+    url = absolute(reverse("experiments:detail", args=[experiment.pk]))
+    # Participants without e-mail see the experiment on their home page.
+    send(
+        email(
+            "launch",
+            {"agent": participant, "experiment": experiment, "link": url},
+            participant.email,
+        )
+        for participant in experiment.participants.exclude(email__isnull=True)
     )
-    with translation.override(settings.LANGUAGE_CODE):
-        # Participants without e-mail see the experiment on their home page.
-        for participant in experiment.participants.exclude(email__isnull=True):
-            context = {"agent": participant, "experiment": experiment, "link": url}
-            send_mail(
-                render_subject("experiments/email/launch_subject.txt", context),
-                render_to_string("experiments/email/launch.txt", context),
-                None,
-                [participant.email],
-            )

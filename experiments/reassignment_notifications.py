@@ -1,15 +1,10 @@
 """E-mails of a reassignment, after commit: the previous and the new assignee."""
 
-from django.conf import settings
-from django.core.mail import send_mail
 from django.db import transaction
-from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import translation
 from django_tasks import task as background_task
 
-from intranet.core.text import render_subject
-
+from .mail import absolute, email, send
 from .models import TaskReassignment
 
 
@@ -22,27 +17,21 @@ def send_reassignment_emails(reassignment_id):
     )
     if record is None:
         return
-    link = settings.WAGTAILADMIN_BASE_URL.rstrip("/") + reverse(
-        "experiments:detail", args=[record.experiment_id]
-    )
-    with translation.override(settings.LANGUAGE_CODE):
-        for agent in (record.from_agent, record.to_agent):
-            if agent is None or not agent.email:
-                continue
-            context = {
-                "agent": agent,
-                "record": record,
-                "experiment": record.experiment,
-                "stage": record.task.flow_task.task_title,
-                "link": link,
-                "is_new": agent == record.to_agent,
-            }
-            send_mail(
-                render_subject("experiments/email/reassignment_subject.txt", context),
-                render_to_string("experiments/email/reassignment.txt", context),
-                None,
-                [agent.email],
-            )
+    link = absolute(reverse("experiments:detail", args=[record.experiment_id]))
+    messages = []
+    for agent in (record.from_agent, record.to_agent):
+        if agent is None or not agent.email:
+            continue
+        context = {
+            "agent": agent,
+            "record": record,
+            "experiment": record.experiment,
+            "stage": record.task.flow_task.task_title,
+            "link": link,
+            "is_new": agent == record.to_agent,
+        }
+        messages.append(email("reassignment", context, agent.email))
+    send(messages)
 
 
 def notify_reassignment(reassignment_id):

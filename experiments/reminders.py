@@ -16,17 +16,16 @@ from django.conf import settings
 from django.core.mail import EmailMessage
 from django.db import IntegrityError, transaction
 from django.db.models import Q
-from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 from django_tasks import task as background_task
 from viewflow.workflow.models import Task
 
 from intranet.accounts.models import Agent
-from intranet.core.text import render_subject
 
 from . import deadlines
 from .flows import ExperimentFlow
+from .mail import absolute, render_email
 from .models import TaskReminder
 from .notifications import task_url
 from .services import OPEN_STATUSES
@@ -159,13 +158,9 @@ def send_reminder_email(reminder_id):
         "due": due,
         "days_late": (reminder.day - due).days,
         # The sponsor follows the experiment's page; the stage's own page is its assignee's.
-        "link": settings.WAGTAILADMIN_BASE_URL.rstrip("/")
-        + (
+        "link": absolute(
             reverse("experiments:detail", args=[task.process_id]) if escalation else task_url(task)
         ),
-        "site_name": settings.WAGTAIL_SITE_NAME,
     }
-    with translation.override(settings.LANGUAGE_CODE):
-        subject = render_subject("experiments/email/reminder_subject.txt", context)
-        body = render_to_string("experiments/email/reminder.txt", context)
+    subject, body = render_email("reminder", context)
     EmailMessage(subject, body, None, to or cc, cc=cc if to else []).send()
