@@ -184,6 +184,14 @@ class JournalEntry(models.Model):
 
 
 class ActionItem(models.Model):
+    """An action of the plan: its owner tracks it to the end (action_tracking.py)."""
+
+    class Status(models.TextChoices):
+        TODO = "todo", _("to do")
+        IN_PROGRESS = "in_progress", _("in progress")
+        DONE = "done", _("done")
+        ABANDONED = "abandoned", _("abandoned")
+
     experiment = models.ForeignKey(Experiment, on_delete=models.CASCADE, related_name="actions")
     what = models.CharField(_("action"), max_length=300)
     owner = models.ForeignKey(
@@ -194,14 +202,98 @@ class ActionItem(models.Model):
         related_name="experiment_actions",
     )
     due_date = models.DateField(_("due date"))
+    # Issue 16 §3: actions tracked to the end.
+    status = models.CharField(
+        _("status"), max_length=20, choices=Status.choices, default=Status.TODO
+    )
+    progress_note = models.TextField(_("progress note"), max_length=2000, blank=True)
+    abandon_reason = models.TextField(_("why it is abandoned"), max_length=2000, blank=True)
+    updated_at = models.DateTimeField(_("updated on"), auto_now=True)
 
     class Meta:
         verbose_name = _("action item")
         verbose_name_plural = _("action items")
         ordering = ["due_date", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(status="abandoned") | ~Q(abandon_reason=""),
+                name="abandoned_action_has_a_reason",
+            )
+        ]
+
+    @property
+    def is_open(self):
+        return self.status in OPEN_ACTION_STATUSES
 
     def __str__(self):
         return self.what
+
+
+OPEN_ACTION_STATUSES = (ActionItem.Status.TODO, ActionItem.Status.IN_PROGRESS)
+
+
+class ActionItemChange(models.Model):
+    """One update of an action: its status before and after, and the note written."""
+
+    action = models.ForeignKey(ActionItem, on_delete=models.CASCADE, related_name="changes")
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("by"),
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="action_changes",
+    )
+    at = models.DateTimeField(_("at"), auto_now_add=True)
+    old_status = models.CharField(
+        _("previous status"), max_length=20, choices=ActionItem.Status.choices
+    )
+    new_status = models.CharField(
+        _("new status"), max_length=20, choices=ActionItem.Status.choices
+    )
+    note = models.TextField(_("note"), blank=True)
+
+    class Meta:
+        verbose_name = _("action update")
+        ordering = ["-at", "-pk"]
+
+    def __str__(self):
+        return f"{self.action_id}: {self.old_status} → {self.new_status}"
+
+
+class ActionReminder(models.Model):
+    """A reminder of an action coming due, one a day at most: the row is claimed first."""
+
+    action = models.ForeignKey(ActionItem, on_delete=models.CASCADE, related_name="reminders")
+    day = models.DateField(_("day"))
+    created = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("action reminder")
+        constraints = [
+            models.UniqueConstraint(fields=["action", "day"], name="one_action_reminder_a_day")
+        ]
+
+    def __str__(self):
+        return f"{self.action_id} {self.day}"
+
+
+class ExperimentFollow(models.Model):
+    """A participant or the sponsor follows an experiment: its actions' progress is e-mailed."""
+
+    experiment = models.ForeignKey(Experiment, on_delete=models.CASCADE, related_name="follows")
+    agent = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="experiment_follows"
+    )
+    created = models.DateTimeField(_("since"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("experiment follow")
+        constraints = [
+            models.UniqueConstraint(fields=["experiment", "agent"], name="one_follow_per_agent")
+        ]
+
+    def __str__(self):
+        return f"{self.agent_id} → {self.experiment_id}"
 
 
 # --- Reassignment and departures (issue 16, section 2) ---

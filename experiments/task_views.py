@@ -20,6 +20,7 @@ from practices.services import draft_practice_from_experiment
 from surveys import services as survey_services
 from surveys.results import survey_results
 
+from .action_notifications import notify_actions_assigned
 from .forms import (
     ActionItemFormSet,
     ConfirmForm,
@@ -186,7 +187,7 @@ def action_plan(request, **kwargs):
     formset = ActionItemFormSet(request.POST or None, prefix="actions")
     spread = SpreadForm(request.POST or None, experiment=experiment)
     if request.method == "POST" and formset.is_valid() and spread.is_valid():
-        ActionItem.objects.bulk_create(
+        actions = ActionItem.objects.bulk_create(
             ActionItem(
                 experiment=experiment,
                 what=form.cleaned_data["what"],
@@ -196,6 +197,7 @@ def action_plan(request, **kwargs):
             for form in formset.forms
             if form.has_changed() and form.cleaned_data
         )
+        notify_actions_assigned(actions, by=request.user)
         pages = [
             draft_practice_from_experiment(experiment, page=page)
             for page in spread.cleaned_data["revise"]

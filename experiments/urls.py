@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import announcement_views, idea_views, reassignment_views, views
+from . import action_views, announcement_views, idea_views, reassignment_views, views
 
 app_name = "experiments"
 
@@ -39,4 +39,10 @@ urlpatterns += [
         announcement_views.announce_changes,
         name="announce_changes",
     ),
+]
+
+# --- Actions tracked to the end (issue 16, section 3) ---
+urlpatterns += [
+    path("<int:pk>/actions/<int:action_pk>/", action_views.action, name="action"),
+    path("<int:pk>/suivre/", action_views.follow, name="follow"),
 ]

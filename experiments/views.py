@@ -8,6 +8,7 @@ from django.db.models import OuterRef, Q, Subquery
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
@@ -22,7 +23,7 @@ from intranet.accounts.models import Department
 from intranet.accounts.roles import SPONSORS, has_role
 from surveys.results import survey_results
 
-from . import announcements, deadlines, services
+from . import action_tracking, announcements, deadlines, services
 from .flows import ExperimentFlow
 from .forms import JournalEntryForm, NewExperimentForm
 from .models import STAGES, Experiment, JournalEntry
@@ -126,7 +127,7 @@ def detail(request, pk):
         "steps": lambda: stepper(tasks(), experiment),
         "practices": experiment.practices.only(*PAGE_LINK_FIELDS),
         "spread_practices": experiment.spread_practices.only(*PAGE_LINK_FIELDS),
-        "actions": experiment.actions.select_related("owner"),
+        "actions": action_tracking.with_last_change(experiment.actions.select_related("owner")),
     }
     if full:
         can_write = experiment.status != PROCESS.DONE and (
@@ -149,6 +150,8 @@ def detail(request, pk):
             if can_write
             else None,
         )
+    if full and action_tracking.may_follow(request.user, experiment):
+        context.update(following=action_tracking.is_following(request.user, experiment))
     context.update(deadline=deadlines.current_deadline(experiment))
     context.update(can_announce=announcements.may_write_now(request.user, experiment))
     if experiment.retrospective_survey_id:
@@ -219,7 +222,16 @@ def my_tasks(request):
         rows.append((task, experiments[task.process_id], due, deadlines.is_overdue(due)))
     # Sponsors and administrators take the stages of agents who left (the queue).
     sees_queue = request.user.is_superuser or has_role(request.user, SPONSORS)
-    return render(request, "experiments/my_tasks.html", {"rows": rows, "sees_queue": sees_queue})
+    return render(
+        request,
+        "experiments/my_tasks.html",
+        {
+            "rows": rows,
+            "sees_queue": sees_queue,
+            "actions": action_tracking.open_actions_of(request.user),
+            "today": timezone.localdate(),
+        },
+    )
 
 
 def task(request, task_pk):
