@@ -117,6 +117,6 @@ def open_actions_of(agent):
     return (
         ActionItem.objects.filter(owner=agent, status__in=OPEN_ACTION_STATUSES)
         .select_related("experiment")
-        .only("pk", "what", "status", "due_date", "experiment__pk", "experiment__title")
+        .only("pk", "what", "status", "due_date", "experiment_id", "experiment__title")
         .order_by("due_date", "pk")
     )

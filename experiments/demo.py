@@ -14,7 +14,16 @@ from surveys.models import Invitation
 from surveys.services import close, submit_response
 
 from . import announcements, services
-from .models import ActionItem, Experiment, Idea, IdeaComment, IdeaSupport, JournalEntry
+from .models import (
+    ActionItem,
+    ActionItemChange,
+    Experiment,
+    ExperimentFollow,
+    Idea,
+    IdeaComment,
+    IdeaSupport,
+    JournalEntry,
+)
 
 SPREAD_TITLE = "Le point d'équipe de quinze minutes en télétravail"
 
@@ -102,6 +111,7 @@ def advance(experiment, stop, lead, sponsor, participants, practice_pages, rng):
             owner=sponsor,
             due_date=timezone.localdate() + datetime.timedelta(days=30),
         )
+        seed_tracked_actions(experiment, lead, participants)
         experiment.spread_practices.add(
             draft_practice_from_experiment(experiment, title=SPREAD_TITLE)
         )
@@ -135,6 +145,47 @@ def advance(experiment, stop, lead, sponsor, participants, practice_pages, rng):
         agent, apply = steps[stage]
         complete(experiment, stage, agent, apply or (lambda experiment, task: None))
         experiment.refresh_from_db()
+
+
+# Issue 16 §3: actions in every status, each update kept; (what, owner, days to due date,
+# status, progress note, reason abandoned).
+TRACKED_ACTIONS = [
+    (
+        "Écrire la fiche pratique pour l'intranet",
+        "lead",
+        2,
+        "in_progress",
+        "Plan de la fiche validé, rédaction en cours.",
+        "",
+    ),
+    ("Équiper la salle 204 d'un micro de table", 0, -10, "done", "Micro installé et testé.", ""),
+    (
+        "Tenir le rythme pendant les congés d'été",
+        1,
+        -5,
+        "abandoned",
+        "",
+        "Trop peu de monde présent en août : reprise à la rentrée.",
+    ),
+]
+
+
+def seed_tracked_actions(experiment, lead, participants):
+    for what, who, days, status, note, reason in TRACKED_ACTIONS:
+        owner = lead if who == "lead" else participants[who]
+        action = ActionItem.objects.create(
+            experiment=experiment,
+            what=what,
+            owner=owner,
+            due_date=timezone.localdate() + datetime.timedelta(days=days),
+            status=status,
+            progress_note=note,
+            abandon_reason=reason,
+        )
+        ActionItemChange.objects.create(
+            action=action, by=owner, old_status="todo", new_status=status, note=reason or note
+        )
+    ExperimentFollow.objects.get_or_create(experiment=experiment, agent=participants[-1])
 
 
 # What the participants wrote in the retrospective's open questions.

@@ -221,10 +221,6 @@ class ActionItem(models.Model):
             )
         ]
 
-    @property
-    def is_open(self):
-        return self.status in OPEN_ACTION_STATUSES
-
     def __str__(self):
         return self.what
 

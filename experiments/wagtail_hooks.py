@@ -21,7 +21,14 @@ from intranet.core.hooks import (
 )
 
 from .flows import ExperimentFlow
-from .models import STAGE_NAMES, ActionItem, Experiment, JournalEntry
+from .models import (
+    STAGE_NAMES,
+    ActionItem,
+    ActionItemChange,
+    Experiment,
+    ExperimentFollow,
+    JournalEntry,
+)
 from .notifications import task_url
 from .services import sent_back_comment
 
@@ -166,7 +173,44 @@ def experiment_data(agent):
             records=list(
                 ActionItem.objects.filter(owner=agent)
                 .order_by("due_date", "pk")
-                .values("what", "due_date", experiment_title=F("experiment__title"))
+                .values(
+                    "what",
+                    "due_date",
+                    "status",
+                    "progress_note",
+                    "abandon_reason",
+                    "updated_at",
+                    experiment_title=F("experiment__title"),
+                )
+            ),
+        ),
+        PersonalDataSection(
+            key="action_changes",
+            title=gettext_lazy("Updates you made to actions"),
+            purpose=gettext_lazy("Each update of an action is kept with who made it and when."),
+            records=list(
+                ActionItemChange.objects.filter(by=agent)
+                .order_by("at", "pk")
+                .values(
+                    "at",
+                    "old_status",
+                    "new_status",
+                    "note",
+                    action_what=F("action__what"),
+                    experiment_title=F("action__experiment__title"),
+                )
+            ),
+        ),
+        PersonalDataSection(
+            key="experiment_follows",
+            title=gettext_lazy("Experiments you follow"),
+            purpose=gettext_lazy(
+                "Those who follow an experiment are e-mailed its actions' progress."
+            ),
+            records=list(
+                ExperimentFollow.objects.filter(agent=agent)
+                .order_by("created", "pk")
+                .values("created", experiment_title=F("experiment__title"))
             ),
         ),
         PersonalDataSection(

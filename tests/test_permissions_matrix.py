@@ -142,6 +142,10 @@ MATRIX = {
     "experiments:idea_adopt":           LEADS,
     # "You said, we did" of the finished experiment: its lead and administrators write it.
     "experiments:announce_changes":     LEADS,
+    # A finished experiment's action plan is public; its page's form is its owner's, the
+    # lead's, the sponsor's and the administrators' (per-object cases below).
+    "experiments:action":               EVERY_AGENT,
+    "experiments:follow":               POST_ONLY,
     # Skills: one's own levels; the group figures for managers and skills officers.
     "skills:my_skills":                 EVERY_AGENT,
     "skills:evolution":                 FIGURES,
@@ -216,6 +220,7 @@ JOURNAL      = (LOGIN, 403,   302,   302,   403,   403,   403,    403,    403)
 REFRESH      = (LOGIN, 403,   403,   403,   403,   403,   403,    302,    302)
 MODERATE     = (LOGIN, 403,   403,   403,   403,   403,   302,    403,    302)
 DECIDE       = (LOGIN, 403,   403,   400,   403,   403,   403,    403,    400)
+FOLLOW       = (LOGIN, 403,   302,   403,   302,   403,   403,    403,    403)
 POSTS = {
     "logout":                           TO_LOGIN,  # logged out, sent to the login page
     "wagtail_admin_logout":             TO_LOGIN,
@@ -233,6 +238,8 @@ POSTS = {
     "experiments:idea_comment":         DONE,
     "experiments:idea_moderate":        MODERATE,
     "experiments:idea_status":          DECIDE,  # no decision, no reason: refused
+    # Participants and the sponsor follow an experiment (a toggle).
+    "experiments:follow":               FOLLOW,
 }
 
 # Wagtail's own admin, by a few representative views.
@@ -284,6 +291,8 @@ ARGUMENTS = {
     "experiments:chart": lambda d: [d.objects["running_experiment"].pk],
     "experiments:journal": lambda d: [d.objects["running_experiment"].pk],
     "experiments:announce_changes": lambda d: [d.objects["done_experiment"].pk],
+    "experiments:action": lambda d: [d.objects["done_experiment"].pk, d.objects["done_action"].pk],
+    "experiments:follow": lambda d: [d.objects["running_experiment"].pk],
     **{
         f"experiments:{name}": lambda d: [d.objects["idea"].pk]
         for name in (

@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from experiments import services as experiment_services
-from experiments.models import ActionItem, JournalEntry
+from experiments.models import ActionItem, ActionItemChange, ExperimentFollow, JournalEntry
 from practices.models import CharterSignature, OnboardingProgress
 from skills.models import Competence, CompetenceResult, PixCampaign, PixParticipation
 from surveys.models import Answer, Invitation, Response
@@ -49,6 +49,8 @@ SECTIONS = {
     "experiments",
     "journal_entries",
     "action_items",
+    "action_changes",
+    "experiment_follows",
     "workflow_tasks",
     "pix_participations",
 }
@@ -92,12 +94,18 @@ def give_data(agent, places, make_survey, make_agent, times=1):
         JournalEntry.objects.create(
             experiment=experiment, author=agent, kind="observation", text=f"Journal {agent.pk}"
         )
-        ActionItem.objects.create(
+        action = ActionItem.objects.create(
             experiment=experiment,
             what=f"Action {agent.pk}",
             owner=agent,
             due_date=datetime.date(2027, 1, 1),
+            status=ActionItem.Status.IN_PROGRESS,
+            progress_note=f"Avancement {agent.pk}",
         )
+        ActionItemChange.objects.create(
+            action=action, by=agent, old_status="todo", new_status="in_progress", note="Lancée"
+        )
+        ExperimentFollow.objects.create(experiment=experiment, agent=agent)
         campaign = PixCampaign.objects.create(
             pix_id=f"P{number}",
             code="CODE",
@@ -183,6 +191,13 @@ def test_the_download_is_a_utf8_json_attachment_with_everything_about_the_agent(
     assert sections["experiments"]["records"][0]["roles"] == ["lead"]
     assert sections["journal_entries"]["records"][0]["text"] == f"Journal {agent.pk}"
     assert sections["action_items"]["records"][0]["what"] == f"Action {agent.pk}"
+    assert sections["action_items"]["records"][0]["status"] == "in_progress"
+    assert sections["action_items"]["records"][0]["progress_note"] == f"Avancement {agent.pk}"
+    change = sections["action_changes"]["records"][0]
+    assert (change["new_status"], change["note"]) == ("in_progress", "Lancée")
+    assert change["action_what"] == f"Action {agent.pk}"
+    follows = sections["experiment_follows"]["records"]
+    assert follows[0]["experiment_title"].startswith("Expérimentation")
     assert sections["workflow_tasks"]["records"][0]["experiment"].startswith("Expérimentation")
     pix = sections["pix_participations"]["records"][0]
     assert pix["pix_total"] == 120 and len(pix["results"]) == 3

@@ -152,6 +152,7 @@ def build():
         ),
         "running_experiment": running,
         "done_experiment": done,
+        "done_action": done.actions.order_by("pk").first(),
         "lead_task": stage_tasks["launch"],
         "charter": CharterPage.objects.live().get(),
         "session": session,
