@@ -335,9 +335,11 @@ def test_an_action_done_after_its_reminder_was_claimed_is_not_emailed(action):
 
 
 def test_the_command_sends_the_reminders(action, django_capture_on_commit_callbacks, capsys):
-    with django_capture_on_commit_callbacks(execute=True):
-        with override_settings(EXPERIMENT_ACTION_REMINDER_DAYS_BEFORE=30):
-            call_command("send_action_reminders")
+    with (
+        django_capture_on_commit_callbacks(execute=True),
+        override_settings(EXPERIMENT_ACTION_REMINDER_DAYS_BEFORE=30),
+    ):
+        call_command("send_action_reminders")
     assert "1 action reminders sent." in capsys.readouterr().out
     assert len(mail.outbox) == 1
 
