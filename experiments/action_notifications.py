@@ -2,6 +2,7 @@
 and to the experiment's followers when an action's status changes (not to who changed it)."""
 
 from django.db import transaction
+from django.db.models import Q
 from django.urls import reverse
 from django_tasks import task as background_task
 
@@ -51,8 +52,11 @@ def send_status_changed_emails(change_id):
     if change is None:
         return
     action = change.action
+    experiment = action.experiment
+    # Only those who still may follow it: a participant taken off the team hears no more.
+    may_follow = Q(agent_id=experiment.sponsor_id) | Q(agent__experiments=experiment)
     followers = (
-        ExperimentFollow.objects.filter(experiment_id=action.experiment_id)
+        ExperimentFollow.objects.filter(may_follow, experiment=experiment)
         .exclude(agent_id=change.by_id)
         .exclude(agent__email__isnull=True)
         .exclude(agent__email="")

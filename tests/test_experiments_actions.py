@@ -467,3 +467,14 @@ def test_my_tasks_costs_the_same_queries_with_one_or_several_actions(
         response.content.decode().count(reverse("experiments:detail", args=[experiment.pk])) >= 5
     )
     assert several == one
+
+
+def test_a_participant_taken_off_the_team_is_no_longer_emailed(
+    client, action, participants, sponsor, django_capture_on_commit_callbacks
+):
+    ExperimentFollow.objects.create(experiment=action.experiment, agent=participants[1])
+    ExperimentFollow.objects.create(experiment=action.experiment, agent=participants[2])
+    action.experiment.participants.remove(participants[1])
+    mail.outbox.clear()
+    update(client, sponsor, action, django_capture_on_commit_callbacks, status="done")
+    assert [message.to for message in mail.outbox] == [[participants[2].email]]
