@@ -15,6 +15,8 @@ from pathlib import Path
 
 import pytest
 
+from experiments.models import Experiment
+
 from .conftest import login
 
 pytestmark = pytest.mark.e2e
@@ -141,7 +143,19 @@ def test_the_key_pages_are_valid_html_for_each_role(page, tmp_path):
 
     page.context.clear_cookies()
     login(page, "cheffe.projet@ville-demo.fr")
-    pages.update(sources(page, ["/experimentations/taches/", "/experimentations/nouvelle/"]))
+    finished = Experiment.objects.filter(actions__isnull=False).first()
+    action = finished.actions.order_by("pk").first()
+    pages.update(
+        sources(
+            page,
+            [
+                "/experimentations/taches/",
+                "/experimentations/nouvelle/",
+                f"/experimentations/{finished.pk}/",  # the actions' statuses and notes
+                f"/experimentations/{finished.pk}/actions/{action.pk}/",  # its form, history
+            ],
+        )
+    )
 
     page.context.clear_cookies()
     login(page, "referente.competences@ville-demo.fr")
