@@ -118,9 +118,9 @@ def experiment_through(
     title="Réunions hybrides",
 ):
     """An experiment of ``cast`` advanced over HTTP up to the stage ``until`` (open), or
-    finished (``DONE``), with data proportional to ``scale``:
+    finished (``DONE``), with data proportional to ``scale``, as far as it goes:
 
-    - the framing sent back ``scale`` times before its approval (history, comments);
+    - the framing sent back ``scale`` times (history, comments), then approved;
     - PARTICIPANTS × scale participants, each writing a journal entry;
     - the experimentation reassigned 2 × scale times between the two leads (back to the
       lead at last), and a reminder a day for scale days on each stage;
@@ -130,7 +130,9 @@ def experiment_through(
     - the idea it came from, with PARTICIPANTS × scale supports and comments.
     """
     stop = len(STAGE_ORDER) if until == DONE else STAGE_ORDER.index(until)
-    participants = [person(make_agent, f"{title} participant {n}") for n in range(PARTICIPANTS * scale)]
+    participants = [
+        person(make_agent, f"{title} participant {n}") for n in range(PARTICIPANTS * scale)
+    ]
     cast.participants = participants
     experiment = started(client, cast.lead, callbacks)
     idea = Idea.objects.create(
@@ -160,11 +162,11 @@ def experiment_through(
         assert response.status_code == 302, (name, response.status_code)
         remind(experiment, name, agent, scale)
 
-    if stop <= 0:
-        return refreshed(experiment)
     for number in range(scale):
         step("frame", cast.lead, frame)
         step("review", cast.sponsor, {"decision": "send_back", "comment": f"Précisez {number}."})
+    if stop <= 0:  # the framing, sent back
+        return refreshed(experiment)
     step("frame", cast.lead, frame)
     if stop <= 1:
         return refreshed(experiment)
