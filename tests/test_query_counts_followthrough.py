@@ -108,8 +108,9 @@ def test_my_tasks_costs_the_same_queries_with_ten_times_more_tasks(
         assert pages[LARGE].count("renvoyé par le commanditaire") == LARGE
 
 
+@pytest.mark.parametrize("role", ["lead", "stranger"])
 def test_a_practice_page_costs_the_same_queries_with_ten_times_more_data(
-    client, site, make_agent, make_survey, django_capture_on_commit_callbacks
+    client, site, make_agent, make_survey, django_capture_on_commit_callbacks, role
 ):
     counts = {}
     pages = {}
@@ -127,13 +128,15 @@ def test_a_practice_page_costs_the_same_queries_with_ten_times_more_data(
             library,
             scale,
         )
-        as_user(client, cast.lead)
+        as_user(client, getattr(cast, role))
         counts[scale], response = visit_queries(client, practice.url)
         assert response.status_code == 200
         pages[scale] = response.content.decode()
 
     assert counts[LARGE] == counts[SMALL]
     tested_by = pages[LARGE].split('id="tested-title"')[1].split("</section>")[0]
-    # The lead's finished and running experiments; another team's running ones stay unseen.
-    assert tested_by.count("<li>") == 2 * LARGE
+    # The lead sees her finished and running experiments, an outsider the finished ones;
+    # another team's running ones stay unseen.
+    assert tested_by.count("<li>") == (2 if role == "lead" else 1) * LARGE
     assert "D'une autre équipe" not in tested_by
+    assert "sur une échelle de −100 à +100" in pages[LARGE]  # the score, from every survey

@@ -187,7 +187,7 @@ def experiment_through(
             experiment=experiment, author=agent, kind=kind, text=f"Note de {agent.last_name}"
         )
         for agent, kind in zip(
-            participants, [kind for kind, _label in JournalEntry.Kind.choices] * scale * 2
+            participants, itertools.cycle(kind for kind, _label in JournalEntry.Kind.choices)
         )
     )
     experiment.refresh_from_db()
