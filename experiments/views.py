@@ -22,7 +22,7 @@ from intranet.accounts.models import Department
 from intranet.accounts.roles import SPONSORS, has_role
 from surveys.results import survey_results
 
-from . import announcements, deadlines, services
+from . import announcements, deadlines, follow_ups, services
 from .flows import ExperimentFlow
 from .forms import JournalEntryForm, NewExperimentForm
 from .models import STAGES, Experiment, JournalEntry
@@ -153,6 +153,10 @@ def detail(request, pk):
     context.update(can_announce=announcements.may_write_now(request.user, experiment))
     if experiment.retrospective_survey_id:
         context["results"] = survey_results(experiment.retrospective_survey)
+    # Issue 16 §4: the follow-ups, each practice before and after (k respected).
+    context["follow_up"] = follow_ups.before_after(
+        experiment, experiment.practices.only(*PAGE_LINK_FIELDS), context.get("results")
+    )
     return render(request, "experiments/detail.html", context)
 
 
