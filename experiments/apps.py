@@ -28,6 +28,6 @@ class ExperimentsConfig(AppConfig):
             retrospective_survey_closed, dispatch_uid="experiments_retrospective"
         )
 
-        from .follow_ups import follow_up_survey_closed
+        from .receivers import follow_up_survey_closed
 
         survey_closed.connect(follow_up_survey_closed, dispatch_uid="experiments_follow_up")

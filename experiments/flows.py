@@ -87,7 +87,7 @@ class ExperimentFlow(flow.Flow):
         .Next(this.schedule_follow_ups)
     )
     # Issue 16 §4: follow-up surveys months later; the stage ends with the last one's closing
-    # (follow_ups.finish_if_all_closed) or when the lead ends it with a reason.
+    # (services.finish_follow_up) or when the lead ends it with a reason.
     schedule_follow_ups = (
         flow.Function(this.schedule)
         .Annotation(title=_("Follow-ups scheduled"))

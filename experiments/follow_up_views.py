@@ -17,23 +17,22 @@ def follow_up(request, **kwargs):
     activation = request.activation
     experiment, task = activation.process, activation.task
     form = EndFollowUpForm(request.POST or None)
-    if request.method == "POST":
-        if form.is_valid():
-            follow_ups.end_early(experiment, task, form.cleaned_data["reason"])
-            with acting(request.user):
-                activation.execute()
-            follow_ups.close_open_surveys(experiment)
-            messages.success(request, _("Experiment ended: the follow-ups still to come are cancelled."))
-            return redirect("experiments:detail", experiment.pk)
-    from .views import PAGE_LINK_FIELDS  # views imports the flow, which imports this module
-
+    if request.method == "POST" and form.is_valid():
+        follow_ups.end_early(experiment, task, form.cleaned_data["reason"])
+        with acting(request.user):
+            activation.execute()
+        follow_ups.close_open_surveys(experiment)
+        messages.success(
+            request, _("Experiment ended: the follow-ups still to come are cancelled.")
+        )
+        return redirect("experiments:detail", experiment.pk)
     results = (
         survey_results(experiment.retrospective_survey)
         if experiment.retrospective_survey_id
         else None
     )
     comparison = follow_ups.before_after(
-        experiment, list(experiment.practices.only(*PAGE_LINK_FIELDS)), results
+        experiment, list(experiment.practices.only("title")), results
     )
     return render(
         request,

@@ -28,9 +28,9 @@ from surveys import services as survey_services
 from surveys.models import Answer, Question, Survey
 from surveys.scoring import Recommendation, recommendation_counts
 
-from .models import Experiment, FollowUp
-from .signals import raise_revision
+from .models import FollowUp
 from .retrospectives import RETROSPECTIVE_DAYS, build_survey, practice_recommendation
+from .signals import raise_revision
 
 # A follow-up survey stays open as long as the retrospective did.
 FOLLOW_UP_SURVEY_DAYS = RETROSPECTIVE_DAYS
@@ -56,7 +56,9 @@ def schedule(experiment, on=None):
     on = on or timezone.localdate()
     FollowUp.objects.bulk_create(
         [
-            FollowUp(experiment=experiment, number=number, months=months, due_on=add_months(on, months))
+            FollowUp(
+                experiment=experiment, number=number, months=months, due_on=add_months(on, months)
+            )
             for number, months in enumerate(follow_up_months(), start=1)
         ],
         ignore_conflicts=True,
@@ -90,7 +92,10 @@ def follow_up_questions(experiment):
     for practice in experiment.practices.all():
         questions += [still_applied_question(practice), practice_recommendation(practice)]
     questions.append(
-        Question(kind=Question.Kind.TEXT, label="Qu'est-ce qui a changé depuis la fin de l'expérimentation ?")
+        Question(
+            kind=Question.Kind.TEXT,
+            label="Qu'est-ce qui a changé depuis la fin de l'expérimentation ?",
+        )
     )
     return questions
 
@@ -135,7 +140,11 @@ def due_follow_ups(today=None):
 
 def open_due_follow_ups(now=None):
     now = now or timezone.now()
-    pks = list(due_follow_ups(timezone.localdate(now)).order_by("due_on", "pk").values_list("pk", flat=True))
+    pks = list(
+        due_follow_ups(timezone.localdate(now))
+        .order_by("due_on", "pk")
+        .values_list("pk", flat=True)
+    )
     return sum(open_follow_up(pk, now) for pk in pks)
 
 
@@ -146,36 +155,21 @@ def close_due_follow_ups(now=None):
     return sum(survey_services.close(survey, now) for survey in due)
 
 
-def follow_up_survey_closed(sender, survey, **kwargs):
-    """A follow-up's survey closed (date reached, by hand): the follow-up is closed; after
-    the last one, the follow-up stage ends and with it the experiment."""
-    follow_up = FollowUp.objects.filter(survey=survey).first()
+def mark_closed(survey):
+    """A follow-up's survey closed: its follow-up is closed; its experiment (None when the
+    survey is no follow-up's)."""
+    follow_up = FollowUp.objects.filter(survey=survey).select_related("experiment").first()
     if follow_up is None:
-        return
+        return None
     FollowUp.objects.filter(pk=follow_up.pk, closed_at__isnull=True).update(
         closed_at=survey.closed_at or timezone.now()
     )
-    finish_if_all_closed(follow_up.experiment)
+    return follow_up.experiment
 
 
 def pending(experiment):
     """The follow-ups still to come or to close."""
     return experiment.follow_ups.filter(closed_at__isnull=True, cancelled_at__isnull=True)
-
-
-def finish_if_all_closed(experiment):
-    from . import services
-
-    if pending(experiment).exists():
-        return False
-    task = services.open_task(experiment, "follow_up")
-    if task is None:
-        return False
-    try:
-        services.perform(task.pk, None, lambda experiment, task: None)
-    except services.TaskAlreadyDone:
-        return False
-    return True
 
 
 def end_early(experiment, task, reason, now=None):
@@ -247,7 +241,7 @@ def before_after(experiment, practices, results):
     follow_ups = list(experiment.follow_ups.select_related("survey").order_by("number"))
     closed = [f for f in follow_ups if f.closed_at and f.survey_id]
     if not closed:
-        return {"follow_ups": follow_ups, "columns": [], "rows": [], "k": None}
+        return {"follow_ups": follow_ups, "columns": [], "rows": [], "k": None, "withheld": False}
     k_of = {f.survey_id: f.survey.min_group_size for f in closed}
     questions = list(
         Question.objects.filter(survey_id__in=k_of, subject__isnull=False)
@@ -286,7 +280,9 @@ def before_after(experiment, practices, results):
             if figure.enough:
                 figure.shares = {
                     key: round(100 * counts.get(choice, 0) / total)
-                    for key, choice in zip(("yes", "partly", "no"), STILL_APPLIED_CHOICES, strict=True)
+                    for key, choice in zip(
+                        ("yes", "partly", "no"), STILL_APPLIED_CHOICES, strict=True
+                    )
                 }
         figures[survey_id, subject_id, kind] = figure
     before = before_figures(results)
@@ -296,7 +292,9 @@ def before_after(experiment, practices, results):
             before=before.get(practice.pk, Figure()),
             after=[
                 (
-                    figures.get((f.survey_id, practice.pk, Question.Kind.RECOMMENDATION), Figure()),
+                    figures.get(
+                        (f.survey_id, practice.pk, Question.Kind.RECOMMENDATION), Figure()
+                    ),
                     figures.get((f.survey_id, practice.pk, Question.Kind.SINGLE_CHOICE), Figure()),
                 )
                 for f in closed
@@ -305,4 +303,17 @@ def before_after(experiment, practices, results):
         for practice in practices
     ]
     columns = [AfterColumn(f, k_of[f.survey_id]) for f in closed]
-    return {"follow_ups": follow_ups, "columns": columns, "rows": rows, "k": max(k_of.values())}
+    withheld = any(
+        not figure.enough
+        for row in rows
+        for figure in [row.before, *(figure for pair in row.after for figure in pair)]
+    )
+    return {
+        "follow_ups": follow_ups,
+        "columns": columns,
+        "rows": rows,
+        # The strictest k of the surveys compared, for the sentence that says why a figure
+        # is withheld.
+        "k": max([*k_of.values(), results.survey.min_group_size if results else 0]),
+        "withheld": withheld,
+    }

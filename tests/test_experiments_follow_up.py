@@ -77,7 +77,12 @@ def in_follow_up(client, lead, sponsor, participants, callbacks, practice_pages,
     answer_retrospective(experiment, [9] * 10)
     post_task(client, lead, experiment, "retrospective", {"confirm": "on"}, callbacks)
     post_task(
-        client, lead, experiment, "synthesis", {"synthesis": "Bien.", "decision": "adapt"}, callbacks
+        client,
+        lead,
+        experiment,
+        "synthesis",
+        {"synthesis": "Bien.", "decision": "adapt"},
+        callbacks,
     )
     data = {**ACTION_PLAN, "actions-0-owner_email": lead.email}
     if teams:
@@ -174,7 +179,11 @@ def test_the_command_opens_each_follow_up_on_its_date_and_the_last_closing_ends_
         ("single", practices[1].pk),
         ("recommendation", practices[1].pk),
     ]
-    assert survey.questions.filter(kind="single").first().choice_list == ["Oui", "En partie", "Non"]
+    assert survey.questions.filter(kind="single").first().choice_list == [
+        "Oui",
+        "En partie",
+        "Non",
+    ]
     # The retrospective's own question, so that the scores compare.
     retrospective_labels = set(
         experiment.retrospective_survey.questions.filter(subject__isnull=False).values_list(
@@ -243,9 +252,7 @@ def test_two_concurrent_runs_open_a_follow_up_once_on_postgresql(make_agent, sit
     lead = member_of(roles.PROJECT_LEADS, make_agent, "Cheffe", "Sarah")
     experiment = services.start(lead, "Concurrence")
     experiment.participants.set([make_agent(f"P{n}") for n in range(5)])
-    FollowUp.objects.create(
-        experiment=experiment, number=1, months=3, due_on=timezone.localdate()
-    )
+    FollowUp.objects.create(experiment=experiment, number=1, months=3, due_on=timezone.localdate())
     barrier = threading.Barrier(2)
     results = []
 
@@ -442,3 +449,20 @@ def test_a_stranger_sees_no_follow_up_of_a_running_experiment(
     url = reverse("experiments:detail", args=[experiment.pk])
     assert as_user(client, stranger).get(url).status_code == 403
     assert Experiment.objects.get(pk=experiment.pk).status != PROCESS.DONE
+
+
+def test_the_demo_has_an_experiment_in_follow_up_with_its_three_months_closed(client):
+    call_command("seed_demo", stdout=io.StringIO())
+    experiment = Experiment.objects.get(title="Des comptes rendus co-écrits pendant la réunion")
+    assert experiment.status != PROCESS.DONE
+    assert open_task(experiment, "follow_up") is not None
+    states = [follow_up.state for follow_up in experiment.follow_ups.order_by("number")]
+    assert states == ["closed", "scheduled"]
+    client.force_login(experiment.lead)
+    page = client.get(reverse("experiments:detail", args=[experiment.pk])).content.decode()
+    assert "Après 3 mois : score de recommandation" in page
+    assert "pas assez de réponses" not in page
+    # The finished demo experiment ended after its last follow-up closed.
+    finished = Experiment.objects.get(title="Des rituels d'équipe courts en télétravail")
+    assert finished.status == PROCESS.DONE
+    assert [f.state for f in finished.follow_ups.all()] == ["closed", "closed"]

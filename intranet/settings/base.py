@@ -446,5 +446,7 @@ SURVEY_RETENTION_MONTHS = int(env("SURVEY_RETENTION_MONTHS", "12"))
 # Experiments' follow-up surveys (issue 16 §4, experiments/follow_ups.py): months after the
 # action plan, comma-separated ("3,6": one at +3 months, one at +6).
 EXPERIMENT_FOLLOW_UP_MONTHS = [
-    int(months) for months in env("EXPERIMENT_FOLLOW_UP_MONTHS", "3,6").split(",") if months.strip()
+    int(months)
+    for months in env("EXPERIMENT_FOLLOW_UP_MONTHS", "3,6").split(",")
+    if months.strip()
 ]
