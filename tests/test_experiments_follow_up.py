@@ -451,6 +451,7 @@ def test_a_stranger_sees_no_follow_up_of_a_running_experiment(
     assert Experiment.objects.get(pk=experiment.pk).status != PROCESS.DONE
 
 
+@pytest.mark.django_db
 def test_the_demo_has_an_experiment_in_follow_up_with_its_three_months_closed(client):
     call_command("seed_demo", stdout=io.StringIO())
     experiment = Experiment.objects.get(title="Des comptes rendus co-écrits pendant la réunion")
