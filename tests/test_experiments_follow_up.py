@@ -467,3 +467,21 @@ def test_the_demo_has_an_experiment_in_follow_up_with_its_three_months_closed(cl
     finished = Experiment.objects.get(title="Des rituels d'équipe courts en télétravail")
     assert finished.status == PROCESS.DONE
     assert [f.state for f in finished.follow_ups.all()] == ["closed", "closed"]
+
+
+def test_an_open_follow_up_shows_no_figure_until_it_closes(
+    client, lead, sponsor, participants, practices, django_capture_on_commit_callbacks
+):
+    """Two readings while answers arrive would differ by the newest answers alone."""
+    callbacks = django_capture_on_commit_callbacks
+    experiment = in_follow_up(client, lead, sponsor, participants, callbacks, practices[:1])
+    first = experiment.follow_ups.get(number=1)
+    with later((first.due_on - timezone.localdate()).days), callbacks(execute=True):
+        run_command()
+    first.refresh_from_db()
+    answer_follow_up(first, 0, "Non")  # every invitee: more than k answers
+    url = reverse("experiments:detail", args=[experiment.pk])
+    page = as_user(client, lead).get(url).content.decode()
+    assert "Chaque pratique avant et après" not in page
+    assert "non 100 %" not in page
+    assert "Aucun questionnaire de suivi n’est encore clos" in page
