@@ -154,12 +154,16 @@ def advance(experiment, stop, lead, sponsor, participants, practice_pages, rng):
 
 
 def measure_again(experiment, rng, count=None):
-    """The demo's clock: the first ``count`` follow-ups (all by default) opened a fortnight
-    ago as the daily command opens them, answered by every invitee, closed today."""
+    """The demo's clock: the first ``count`` follow-ups (all by default) opened in the past
+    as the daily command opens them, answered by every invitee, closed at their date."""
     from .follow_ups import FOLLOW_UP_SURVEY_DAYS, STILL_APPLIED_CHOICES, open_follow_up
 
-    opened = timezone.now() - datetime.timedelta(days=FOLLOW_UP_SURVEY_DAYS + 1)
-    for follow_up in list(experiment.follow_ups.order_by("number"))[:count]:
+    chosen = list(experiment.follow_ups.order_by("number"))[:count]
+    for index, follow_up in enumerate(chosen):
+        # One after the other, the last one closed yesterday.
+        opened = timezone.now() - datetime.timedelta(
+            days=(FOLLOW_UP_SURVEY_DAYS + 1) * (len(chosen) - index)
+        )
         FollowUp.objects.filter(pk=follow_up.pk).update(due_on=timezone.localdate(opened))
         open_follow_up(follow_up.pk, now=opened)
         follow_up.refresh_from_db()
@@ -176,7 +180,7 @@ def measure_again(experiment, rng, count=None):
                 else:
                     answers[question] = rng.choice(FOLLOW_UP_TEXTS)
             submit_response(invitation, answers)
-        close(follow_up.survey)
+        close(follow_up.survey, now=follow_up.survey.closes_at)
 
 
 FOLLOW_UP_TEXTS = [

@@ -8,7 +8,8 @@ from viewflow.workflow.status import PROCESS
 from intranet.accounts.roles import MODERATORS, has_role, is_manager
 from intranet.core.text import SingleLineTitle
 
-# The seven stages, in order, each a node of ExperimentFlow (plus the send-back loop).
+# The eight stages, in order, each a node of ExperimentFlow (plus the send-back loop and
+# the follow-ups' scheduling).
 STAGES = [
     ("frame", _("Framing")),
     ("review", _("Approval")),

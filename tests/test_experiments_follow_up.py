@@ -6,6 +6,7 @@ last follow-up closes, or when its lead ends it with a reason. Time moves by the
 
 import datetime
 import io
+import re
 import threading
 from unittest import mock
 
@@ -485,3 +486,18 @@ def test_an_open_follow_up_shows_no_figure_until_it_closes(
     assert "Chaque pratique avant et après" not in page
     assert "non 100 %" not in page
     assert "Aucun questionnaire de suivi n’est encore clos" in page
+
+
+def test_adding_an_action_row_keeps_the_teams_choice_and_saves_nothing(
+    client, lead, sponsor, participants, django_capture_on_commit_callbacks
+):
+    callbacks = django_capture_on_commit_callbacks
+    experiment = advanced_to(client, "action_plan", lead, sponsor, participants, callbacks)
+    data = {**ACTION_PLAN, "add_action": "1", "follow_up_include_teams": "on"}
+    response = post_task(client, lead, experiment, "action_plan", data, callbacks)
+    assert response.status_code == 200
+    box = re.search(r'<input[^>]*name="follow_up_include_teams"[^>]*>', response.content.decode())
+    assert box and "checked" in box.group(0)
+    experiment.refresh_from_db()
+    assert not experiment.follow_up_include_teams
+    assert not experiment.follow_ups.exists()
