@@ -27,3 +27,7 @@ class ExperimentsConfig(AppConfig):
         survey_closed.connect(
             retrospective_survey_closed, dispatch_uid="experiments_retrospective"
         )
+
+        from .receivers import follow_up_survey_closed
+
+        survey_closed.connect(follow_up_survey_closed, dispatch_uid="experiments_follow_up")

@@ -19,6 +19,7 @@ from .models import (
     ActionItemChange,
     Experiment,
     ExperimentFollow,
+    FollowUp,
     Idea,
     IdeaComment,
     IdeaSupport,
@@ -41,6 +42,12 @@ EXPERIMENTS = [
         "Des rituels d'équipe courts en télétravail",
         "done",
         ["point-equipe-court", "reunion-hybride"],
+    ),
+    # Issue 16 §4: in its follow-up, the +3 months survey closed (before and after shown).
+    (
+        "Des comptes rendus co-écrits pendant la réunion",
+        "follow_up",
+        ["co-edition-documents", "ordre-du-jour-partage"],
     ),
 ]
 JOURNAL = [
@@ -72,6 +79,7 @@ def advance(experiment, stop, lead, sponsor, participants, practice_pages, rng):
         "retrospective",
         "synthesis",
         "action_plan",
+        "follow_up",
         "done",
     ]
 
@@ -125,6 +133,9 @@ def advance(experiment, stop, lead, sponsor, participants, practice_pages, rng):
         "action_plan": (lead, action_plan),
     }
     for stage in order[: order.index(stop)]:
+        if stage == "follow_up":  # every follow-up answered and closed: the experiment ends
+            measure_again(experiment, rng)
+            continue
         if stage == "retrospective":
             survey = experiment.retrospective_survey
             questions = list(survey.questions.all())
@@ -145,6 +156,50 @@ def advance(experiment, stop, lead, sponsor, participants, practice_pages, rng):
         agent, apply = steps[stage]
         complete(experiment, stage, agent, apply or (lambda experiment, task: None))
         experiment.refresh_from_db()
+    if stop == "follow_up":
+        measure_again(experiment, rng, count=1)
+        experiment.refresh_from_db()
+
+
+# --- Follow-up: measure again (issue 16, section 4) ---
+
+
+def measure_again(experiment, rng, count=None):
+    """The demo's clock: the first ``count`` follow-ups (all by default) opened in the past
+    as the daily command opens them, answered by every invitee, closed at their date."""
+    from .follow_ups import FOLLOW_UP_SURVEY_DAYS, STILL_APPLIED_CHOICES, open_follow_up
+
+    chosen = list(experiment.follow_ups.order_by("number"))[:count]
+    for index, follow_up in enumerate(chosen):
+        # One after the other, the last one closed yesterday.
+        opened = timezone.now() - datetime.timedelta(
+            days=(FOLLOW_UP_SURVEY_DAYS + 1) * (len(chosen) - index)
+        )
+        FollowUp.objects.filter(pk=follow_up.pk).update(due_on=timezone.localdate(opened))
+        open_follow_up(follow_up.pk, now=opened)
+        follow_up.refresh_from_db()
+        questions = list(follow_up.survey.questions.all())
+        for invitation in Invitation.objects.filter(survey=follow_up.survey).order_by("pk"):
+            answers = {}
+            for question in questions:
+                if question.kind == question.Kind.RECOMMENDATION:
+                    answers[question] = rng.choice([5, 7, 8, 9, 9, 10])
+                elif question.kind == question.Kind.SINGLE_CHOICE:
+                    answers[question] = rng.choice(
+                        [*STILL_APPLIED_CHOICES[:2], STILL_APPLIED_CHOICES[0]]
+                    )
+                else:
+                    answers[question] = rng.choice(FOLLOW_UP_TEXTS)
+            submit_response(invitation, answers)
+        close(follow_up.survey, now=follow_up.survey.closes_at)
+
+
+FOLLOW_UP_TEXTS = [
+    "Le rituel tient toujours, même pendant les congés.",
+    "On l'applique moins depuis l'arrivée de nouveaux collègues.",
+    "Les nouveaux arrivants l'ont adopté sans qu'on leur explique.",
+    None,
+]
 
 
 # Issue 16 §3: actions in every status, each update kept; (what, owner, days to due date,

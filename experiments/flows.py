@@ -1,12 +1,13 @@
 """The experiment lifecycle: framing → approval → launch → run → retrospective → synthesis
-→ action plan. Every stage is a task assigned to one named person, done in its own view
+→ action plan → follow-up (follow_ups.py: surveys months later, the last one's closing
+ends it). Every stage is a task assigned to one named person, done in its own view
 (task_views.py) behind viewflow's checks and lock."""
 
 from django.utils.translation import gettext_lazy as _
 from viewflow import this
 from viewflow.workflow import flow, lock
 
-from . import task_views
+from . import follow_up_views, follow_ups, task_views
 from .models import Experiment
 from .notifications import notify_assignment
 from .retrospectives import open_retrospective
@@ -83,6 +84,26 @@ class ExperimentFlow(flow.Flow):
         .Annotation(title=_("Action plan"))
         .Assign(lead)
         .onCreate(this.notify)
+        .Next(this.schedule_follow_ups)
+    )
+    # Issue 16 §4: follow-up surveys months later; the stage ends with the last one's closing
+    # (services.finish_follow_up) or when the lead ends it with a reason.
+    schedule_follow_ups = (
+        flow.Function(this.schedule)
+        .Annotation(title=_("Follow-ups scheduled"))
+        .Next(this.check_follow_ups)
+    )
+    check_follow_ups = (
+        flow.If(lambda activation: activation.process.follow_ups.exists())
+        .Annotation(title=_("Follow-ups to come?"))
+        .Then(this.follow_up)
+        .Else(this.end)
+    )
+    follow_up = (
+        flow.View(follow_up_views.follow_up)
+        .Annotation(title=_("Follow-up"))
+        .Assign(lead)
+        .onCreate(this.notify)
         .Next(this.end)
     )
     end = flow.End()
@@ -95,6 +116,9 @@ class ExperimentFlow(flow.Flow):
 
     def notify(self, activation):
         notify_assignment(activation.task.pk)
+
+    def schedule(self, activation):
+        follow_ups.schedule(activation.process)
 
     def open_retrospective(self, activation):
         open_retrospective(activation.process)

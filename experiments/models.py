@@ -8,7 +8,8 @@ from viewflow.workflow.status import PROCESS
 from intranet.accounts.roles import MODERATORS, has_role, is_manager
 from intranet.core.text import SingleLineTitle
 
-# The seven stages, in order, each a node of ExperimentFlow (plus the send-back loop).
+# The eight stages, in order, each a node of ExperimentFlow (plus the send-back loop and
+# the follow-ups' scheduling).
 STAGES = [
     ("frame", _("Framing")),
     ("review", _("Approval")),
@@ -17,6 +18,7 @@ STAGES = [
     ("retrospective", _("Retrospective")),
     ("synthesis", _("Synthesis")),
     ("action_plan", _("Action plan")),
+    ("follow_up", _("Follow-up")),
 ]
 STAGE_NAMES = dict(STAGES)
 
@@ -142,6 +144,11 @@ class Experiment(SingleLineTitle, Process):
         blank=True,
         editable=False,
         related_name="+",
+    )
+
+    # Issue 16 §4: the follow-up surveys (follow_ups.py) invite the participants' teams too.
+    follow_up_include_teams = models.BooleanField(
+        _("the participants' teams answer the follow-ups too"), default=False
     )
 
     objects = ExperimentQuerySet.as_manager()
@@ -467,3 +474,52 @@ class IdeaComment(models.Model):
 
     def __str__(self):
         return self.text[:60]
+
+
+# --- Follow-up: measure again (issue 16, section 4) ---
+
+
+class FollowUp(models.Model):
+    """A follow-up survey of an experiment, some months after its action plan (follow_ups.py).
+
+    Scheduled when the action plan is done; opened by ``open_follow_ups`` on its due date
+    (the row is claimed first: two runs open it once); closed with its survey.
+    """
+
+    experiment = models.ForeignKey(Experiment, on_delete=models.CASCADE, related_name="follow_ups")
+    number = models.PositiveSmallIntegerField(_("number"))
+    months = models.PositiveSmallIntegerField(_("months after the action plan"))
+    due_on = models.DateField(_("due on"))
+    survey = models.OneToOneField(
+        "surveys.Survey",
+        verbose_name=_("survey"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="follow_up",
+    )
+    opened_at = models.DateTimeField(_("opened on"), null=True, blank=True)
+    closed_at = models.DateTimeField(_("closed on"), null=True, blank=True)
+    # Never opened: the lead ended the experiment first.
+    cancelled_at = models.DateTimeField(_("cancelled on"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("follow-up")
+        verbose_name_plural = _("follow-ups")
+        ordering = ["experiment", "number"]
+        constraints = [
+            models.UniqueConstraint(fields=["experiment", "number"], name="one_follow_up_number")
+        ]
+
+    def __str__(self):
+        return f"{self.experiment_id} #{self.number}"
+
+    @property
+    def state(self):
+        if self.cancelled_at:
+            return "cancelled"
+        if self.closed_at:
+            return "closed"
+        if self.opened_at:
+            return "open"
+        return "scheduled"

@@ -11,6 +11,7 @@ from viewflow.workflow.status import STATUS
 
 from intranet.accounts.roles import PROJECT_LEADS, has_role
 
+from . import follow_ups
 from .flows import ExperimentFlow
 from .models import Experiment
 from .notifications import acting
@@ -107,6 +108,22 @@ def finish_retrospective(survey):
         return False
     task = open_task(experiment, "retrospective")
     if task is None:
+        return False
+    try:
+        perform(task.pk, None, lambda experiment, task: None)
+    except TaskAlreadyDone:
+        return False
+    return True
+
+
+def finish_follow_up(survey):
+    """A follow-up survey closed (issue 16 §4): after the experiment's last one, its
+    follow-up stage ends and with it the experiment, once."""
+    experiment = follow_ups.mark_closed(survey)
+    if experiment is None or follow_ups.pending(experiment).exists():
+        return False
+    task = open_task(experiment, "follow_up")
+    if task is None:  # ended already (the lead's early end closes the open surveys after)
         return False
     try:
         perform(task.pk, None, lambda experiment, task: None)

@@ -4,7 +4,7 @@ from .models import STAGES
 
 
 def stepper(tasks, experiment):
-    """The seven stages with their state for this experiment: done, current or upcoming."""
+    """The stages with their state for this experiment: done, current or upcoming."""
     open_names = [
         task.flow_task.name
         for task in tasks

@@ -21,6 +21,7 @@ from surveys import services as survey_services
 from surveys.results import survey_results
 
 from .action_notifications import notify_actions_assigned
+from .follow_up_forms import FollowUpAudienceForm
 from .forms import (
     ActionItemFormSet,
     ConfirmForm,
@@ -183,10 +184,22 @@ def action_plan(request, **kwargs):
         formset = ActionItemFormSet.with_one_more_row(request.POST, prefix="actions")
         typed = SpreadForm(request.POST, experiment=experiment)
         spread = SpreadForm(initial=typed_values(typed), experiment=experiment)
-        return render_stage(request, "action_plan", formset=formset, form=spread)
+        audience = FollowUpAudienceForm(initial=typed_values(FollowUpAudienceForm(request.POST)))
+        return render_stage(
+            request, "action_plan", formset=formset, form=spread, audience_form=audience
+        )
     formset = ActionItemFormSet(request.POST or None, prefix="actions")
     spread = SpreadForm(request.POST or None, experiment=experiment)
-    if request.method == "POST" and formset.is_valid() and spread.is_valid():
+    audience = FollowUpAudienceForm(request.POST or None)
+    if (
+        request.method == "POST"
+        and formset.is_valid()
+        and spread.is_valid()
+        and audience.is_valid()
+    ):
+        # Before the task completes: the follow-ups are scheduled by the next node.
+        experiment.follow_up_include_teams = audience.cleaned_data["follow_up_include_teams"]
+        experiment.save(update_fields=["follow_up_include_teams"])
         actions = ActionItem.objects.bulk_create(
             ActionItem(
                 experiment=experiment,
@@ -206,5 +219,7 @@ def action_plan(request, **kwargs):
             for title in spread.cleaned_data["new_titles"]
         ]
         experiment.spread_practices.add(*pages)
-        return done(request, _("Action plan saved: the experiment is finished."))
-    return render_stage(request, "action_plan", formset=formset, form=spread)
+        return done(request, _("Action plan saved: the follow-up surveys are scheduled."))
+    return render_stage(
+        request, "action_plan", formset=formset, form=spread, audience_form=audience
+    )

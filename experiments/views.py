@@ -23,7 +23,7 @@ from intranet.accounts.models import Department
 from intranet.accounts.roles import SPONSORS, has_role
 from surveys.results import survey_results
 
-from . import action_tracking, announcements, deadlines, services
+from . import action_tracking, announcements, deadlines, follow_ups, services
 from .flows import ExperimentFlow
 from .forms import JournalEntryForm, NewExperimentForm
 from .models import STAGES, Experiment, JournalEntry
@@ -156,6 +156,10 @@ def detail(request, pk):
     context.update(can_announce=announcements.may_write_now(request.user, experiment))
     if experiment.retrospective_survey_id:
         context["results"] = survey_results(experiment.retrospective_survey)
+    # Issue 16 §4: the follow-ups, each practice before and after (k respected).
+    context["follow_up"] = follow_ups.before_after(
+        experiment, experiment.practices.only(*PAGE_LINK_FIELDS), context.get("results")
+    )
     return render(request, "experiments/detail.html", context)
 
 

@@ -232,13 +232,23 @@ def test_the_whole_lifecycle_with_a_send_back(
     )
     assert response.status_code == 302
     experiment.refresh_from_db()
-    assert experiment.status == PROCESS.DONE
+    # The follow-up stage (issue 16 §4) waits for the follow-up surveys, months later.
+    assert experiment.status != PROCESS.DONE
+    assert open_task(experiment, "follow_up").owner == lead
+    assert experiment.follow_ups.count() == 2
     assert ActionItem.objects.get().owner == sponsor
     spread = experiment.spread_practices.get()
     assert spread.title == "Animer une réunion hybride"
     assert not spread.live
     assert spread.owner == lead
     assert spread.current_workflow_state is not None
+
+    # The lead ends it before the follow-ups (tests/test_experiments_follow_up.py: after them).
+    post_task(
+        client, lead, experiment, "follow_up", {"reason": "Généralisé sans attendre."}, callbacks
+    )
+    experiment.refresh_from_db()
+    assert experiment.status == PROCESS.DONE
 
 
 def test_the_retrospective_ends_when_its_survey_closes_at_its_date(
@@ -352,6 +362,15 @@ def test_a_finished_experiment_shows_its_public_summary_to_everyone(
         },
         django_capture_on_commit_callbacks,
     )
+    post_task(
+        client,
+        lead,
+        experiment,
+        "follow_up",
+        {"reason": "Pas de suivi pour ce test."},
+        django_capture_on_commit_callbacks,
+    )
+    assert Experiment.objects.get(pk=experiment.pk).status == PROCESS.DONE
     content = (
         as_user(client, stranger)
         .get(reverse("experiments:detail", args=[experiment.pk]))
@@ -773,9 +792,11 @@ def test_the_flow_chart_speaks_french(
     )
     chart = as_user(client, lead).get(reverse("experiments:chart", args=[experiment.pk]))
     labels = re.findall(r'<text class="edge-label"[^>]*>([^<]*)</text>', chart.content.decode())
-    assert sorted(labels) == ["non", "oui"]
+    # Two gateways: the approval, and whether follow-ups are to come.
+    assert sorted(labels) == ["non", "non", "oui", "oui"]
     stages = re.findall(r'<text class="align-middle"[^>]*>([^<]*)</text>', chart.content.decode())
     assert "Plan d’action" in stages
+    assert "Suivi" in stages
     assert "Cadrage" in stages
 
 

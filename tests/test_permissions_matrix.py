@@ -530,7 +530,8 @@ def test_an_invitation_link_opens_only_for_its_own_agent(demo):
 
 
 @pytest.mark.parametrize(
-    "stage", ["frame", "review", "launch", "run", "retrospective", "synthesis", "action_plan"]
+    "stage",
+    ["frame", "review", "launch", "run", "retrospective", "synthesis", "action_plan", "follow_up"],
 )
 def test_an_experiment_task_opens_only_for_its_assignee(demo, stage):
     task = demo.stage_tasks[stage]
@@ -539,12 +540,27 @@ def test_an_experiment_task_opens_only_for_its_assignee(demo, stage):
     intruders = [demo.other_lead, demo.manager, *(demo.users[role] for role in SIGNED_IN)]
     intruders = [agent for agent in intruders if agent.pk != task.owner_id]
     # Whatever the stage, a body that would complete it.
-    body = {"submit": "1", "decision": "approve", "confirm": "on", "actions-TOTAL_FORMS": "0"}
+    body = {
+        "submit": "1",
+        "decision": "approve",
+        "confirm": "on",
+        "actions-TOTAL_FORMS": "0",
+        "reason": "Arrêter le suivi.",  # the follow-up stage's early end
+    }
     before = database_state()
     for intruder in intruders:
         assert status_of(demo, intruder, path) == 403, f"{intruder} opening the {stage} task"
         assert status_of(demo, intruder, path, "post", body) == 403
     assert database_state() == before
+
+
+def test_an_experiment_in_follow_up_shows_its_before_and_after_to_its_team_only(demo):
+    task = demo.stage_tasks["follow_up"]
+    path = reverse("experiments:detail", args=[task.process_id])
+    team = client_for_user(demo.users["participant"]).get(path).content.decode()
+    assert "Chaque pratique avant et après" in team
+    for outsider in (demo.users["agent"], demo.other_lead, demo.manager):
+        assert status_of(demo, outsider, path) == 403
 
 
 def test_a_running_experiment_is_seen_only_by_its_team_and_managers(demo):

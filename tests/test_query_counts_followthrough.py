@@ -83,7 +83,7 @@ def test_the_experiment_page_costs_the_same_queries_with_ten_times_more_data(
         assert large.count("Note de ") == PARTICIPANTS * LARGE
         assert large.count("Retour ") == LARGE
     if until == DONE:
-        assert large.count('/actions/') == 3 * LARGE  # each action's row links to its page
+        assert large.count("/actions/") == 3 * LARGE  # each action's row links to its page
     if until in (DONE, "synthesis"):
         assert "Scores et moyennes de la rétrospective" in large
 

@@ -442,3 +442,11 @@ DASHBOARD_CACHE_SECONDS = int(env("DASHBOARD_CACHE_SECONDS", "300"))
 # Personal data retention (docs/privacy.md): `manage.py purge_survey_personal_data` deletes
 # the invitations and named-answer authors of surveys closed more than this many months ago.
 SURVEY_RETENTION_MONTHS = int(env("SURVEY_RETENTION_MONTHS", "12"))
+
+# Experiments' follow-up surveys (issue 16 §4, experiments/follow_ups.py): months after the
+# action plan, comma-separated ("3,6": one at +3 months, one at +6).
+EXPERIMENT_FOLLOW_UP_MONTHS = [
+    int(months)
+    for months in env("EXPERIMENT_FOLLOW_UP_MONTHS", "3,6").split(",")
+    if months.strip()
+]

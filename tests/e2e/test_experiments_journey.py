@@ -130,9 +130,27 @@ def test_an_experiment_from_framing_to_the_action_plan(page):
     )
     assert_accessible(page)
     page.get_by_label("Nouvelles pratiques à rédiger").fill("Le tableau blanc de chantier")
+    page.get_by_label(
+        "Inviter aussi les équipes des participants aux questionnaires de suivi"
+    ).check()
     page.get_by_role("button", name="Enregistrer le plan d’action").click()
-    expect(page.get_by_role("status")).to_contain_text("l’expérimentation est terminée")
+    expect(page.get_by_role("status")).to_contain_text("questionnaires de suivi sont programmés")
     expect(page.get_by_text("Le tableau blanc de chantier (en modération)")).to_be_visible()
+    expect(page.get_by_role("table", name="Questionnaires de suivi")).to_be_visible()
+    assert_accessible(page)
+    # The follow-up stage: the lead may end the experiment early, with a reason only.
+    page.goto("/experimentations/taches/")
+    page.get_by_role("link", name=TITLE).click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Suivi")
+    assert_accessible(page)
+    page.get_by_role("button", name="Arrêter l’expérimentation maintenant").click()
+    expect(page.get_by_role("alert")).to_contain_text("Donnez la raison")
+    assert_accessible(page)
+    page.get_by_label("Pourquoi arrêter l’expérimentation maintenant ?").fill(
+        "Le chantier se termine avant le premier suivi."
+    )
+    page.get_by_role("button", name="Arrêter l’expérimentation maintenant").click()
+    expect(page.get_by_role("status")).to_contain_text("Expérimentation terminée")
     assert_accessible(page)
     logout(page)
 

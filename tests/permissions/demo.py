@@ -31,7 +31,7 @@ ROLE_LOGINS = {
     "skills": "referente.competences",
     "superuser": "admin",
 }
-# The seven stages, each left open in an experiment of the lead (the demo covers four).
+# The stages, each left open in an experiment of the lead (the demo covers five).
 EXTRA_EXPERIMENTS = {
     "frame": "Matrice : cadrage en cours",
     "run": "Matrice : expérimentation en cours",
