@@ -111,15 +111,21 @@ def trend_of_page(page):
     return trends_of_pages([page.pk])[page.pk]
 
 
-def trends_of_pages(page_ids):
-    """{page id: Trend} for these pages, in the same two queries however many."""
-    page_ids = list(page_ids)
+def trends_of_pages(page_ids, closed_between=None, minimum=0, surveys=None):
+    """{page id: Trend} for these pages (ids, or a queryset of ids), in the same two queries
+    however many; with ``closed_between`` (start, end), only the surveys closed then. Given
+    a queryset, only the pages some closed survey rated are in the result. ``minimum``
+    raises every survey's k (the dashboard's own); ``surveys`` (a queryset) keeps only those."""
     questions = Question.objects.filter(
         subject_id__in=page_ids,
         kind=Question.Kind.RECOMMENDATION,
         survey__closed_at__isnull=False,
     )
-    surveys = {}
+    if closed_between is not None:
+        questions = questions.filter(survey__closed_at__range=closed_between)
+    if surveys is not None:
+        questions = questions.filter(survey__in=surveys)
+    rated = {}
     for question_id, page_id, survey_id, title, closed_at, k in questions.values_list(
         "pk",
         "subject_id",
@@ -128,7 +134,7 @@ def trends_of_pages(page_ids):
         "survey__closed_at",
         "survey__min_group_size",
     ):
-        surveys.setdefault((page_id, survey_id), (title, closed_at, k, []))[3].append(question_id)
+        rated.setdefault((page_id, survey_id), (title, closed_at, k, []))[3].append(question_id)
     counts = {
         row.pop("question_id"): row
         for row in tallies_of(questions.values("pk"))
@@ -136,10 +142,14 @@ def trends_of_pages(page_ids):
         .annotate(**tallied_counts())
         .order_by()
     }
-    points = {page_id: [] for page_id in page_ids}
-    left_out = dict.fromkeys(page_ids, 0)
-    for (page_id, _survey_id), (title, closed_at, k, question_ids) in surveys.items():
-        recommendation = survey_recommendation(counts, question_ids, k)
+    if isinstance(page_ids, list | tuple | set):
+        pages = list(page_ids)
+    else:
+        pages = sorted({page_id for page_id, _survey_id in rated})
+    points = {page_id: [] for page_id in pages}
+    left_out = dict.fromkeys(pages, 0)
+    for (page_id, _survey_id), (title, closed_at, k, question_ids) in rated.items():
+        recommendation = survey_recommendation(counts, question_ids, max(k, minimum))
         if recommendation.enough_answers:
             points[page_id].append(TrendPoint(title, closed_at, recommendation))
         else:
@@ -148,7 +158,7 @@ def trends_of_pages(page_ids):
         page_id: Trend(
             tuple(sorted(points[page_id], key=lambda point: point.closed_at)), left_out[page_id]
         )
-        for page_id in page_ids
+        for page_id in pages
     }
 
 
