@@ -90,3 +90,57 @@ def test_uncertain_from_the_half_width_or_the_count():
     assert Interval(0, 41, 20.5, 100).uncertain is True
     assert Interval(10, 10, 0.0, 29).uncertain is True
     assert Interval(10, 10, 0.0, 30).uncertain is False
+
+
+# Attacks: what a reader of a published score, count and interval can work back.
+
+
+def shown(counts):
+    """What a page everyone reads shows of a recommendation."""
+    return (counts.visible_score, counts.published_answers, counts.visible_interval)
+
+
+def small_sets(k=5):
+    """Every (promoters, passives, detractors) of k to 49 answers."""
+    for promoters, passives, detractors in itertools.product(
+        range(PUBLISHED_EXACT_FROM), repeat=3
+    ):
+        if k <= promoters + passives + detractors < PUBLISHED_EXACT_FROM:
+            yield Recommendation(promoters, passives, detractors, min_group_size=k)
+
+
+def test_the_exact_interval_would_give_the_exact_counts_away():
+    """Why small sets publish another interval: with the exact one, the score, the rounded
+    count and the interval single out the exact counts of sets the first two do not."""
+    by_score_and_count, by_exact_interval = {}, {}
+    for counts in small_sets():
+        key = (counts.visible_score, counts.published_answers)
+        by_score_and_count.setdefault(key, set()).add(counts)
+        by_exact_interval.setdefault((*key, counts.interval), set()).add(counts)
+    betrayed = [
+        candidates
+        for (score, answers, _interval), candidates in by_exact_interval.items()
+        if len(candidates) == 1 and len(by_score_and_count[score, answers]) > 1
+    ]
+    assert len(betrayed) > 100
+
+
+def test_the_published_interval_tells_nothing_beyond_the_score_and_the_count():
+    intervals = {}
+    for counts in small_sets():
+        score, answers, interval = shown(counts)
+        intervals.setdefault((score, answers), set()).add(interval)
+    assert all(len(shown_intervals) == 1 for shown_intervals in intervals.values())
+
+
+def test_a_count_under_fifty_is_shown_rounded_down_to_a_multiple_of_k():
+    """The exact count with the rounded score gives promoters − detractors exactly: the
+    dashboard used to show it (6 answers at +50: 3 more promoters than detractors)."""
+    six = Recommendation(4, 1, 1, min_group_size=5)
+    assert six.published_answers == 5
+    candidates = {
+        (counts.promoters - counts.detractors, counts.answers)
+        for counts in small_sets()
+        if shown(counts) == shown(six)
+    }
+    assert len({answers for _difference, answers in candidates}) > 1

@@ -12,7 +12,9 @@ from surveys.services import close, submit_response
 from surveys.trends import trend_of_page, trends_of_pages
 
 from .queries import visit_queries
+from .support.dashboard import DASHBOARD
 from .support.practices import make_library, make_practice
+from .support.skills import skills_officer
 
 pytestmark = pytest.mark.django_db
 
@@ -152,3 +154,59 @@ def test_the_practice_page_costs_the_same_queries_with_one_or_ten_surveys(
     ten, response = visit_queries(agent_client, practice.url)
     assert ten == one
     assert len(response.context["trend"].points) == 10
+
+
+def dashboard_period():
+    today = timezone.localdate()
+    return {"start": (today - datetime.timedelta(days=300)).isoformat(), "end": today.isoformat()}
+
+
+def test_the_dashboard_shows_each_practices_trend_with_the_same_signs(
+    client, practice, make_survey, make_agent
+):
+    rate(practice, make_survey, make_agent, [10, 10, 10, 9, 0], days_ago=10)  # +60
+    rate(practice, make_survey, make_agent, [0, 0, 6, 7, 10], days_ago=40)  # −40
+    rate(practice, make_survey, make_agent, [10] * 5, days_ago=400)  # before the period
+    client.force_login(skills_officer())
+    response = client.get(DASHBOARD, dashboard_period())
+    soup = BeautifulSoup(response.content.decode(), "html.parser")
+    section = soup.find("section", id="tendances")
+    assert section.find("h3").get_text(strip=True) == practice.title
+    assert section.find("svg")["role"] == "img"
+    rows = [
+        [cell.get_text(" ", strip=True) for cell in row.find_all("td")]
+        for row in section.find("table").tbody.find_all("tr")
+    ]
+    assert rows == [
+        [f"{MINUS}40", f"de {MINUS}100 à +40", "5", "incertain"],
+        ["+60", f"de {MINUS}10 à +100", "5", "incertain"],
+    ]
+
+
+def test_the_dashboards_trend_respects_the_dashboards_k(client, practice, make_survey, make_agent):
+    rate(
+        practice, make_survey, make_agent, [10] * 4, days_ago=10, anonymous=False, min_group_size=2
+    )
+    assert trend_of_page(practice).points  # published on the practice page, k = 2
+    client.force_login(skills_officer())
+    response = client.get(DASHBOARD, dashboard_period())
+    section = BeautifulSoup(response.content.decode(), "html.parser").find(
+        "section", id="tendances"
+    )
+    assert section.find("svg") is None
+    assert "Aucun questionnaire clos sur la période" in section.get_text()
+
+
+def test_the_dashboard_costs_the_same_queries_with_one_or_ten_surveys(
+    client, practice, make_survey, make_agent
+):
+    client.force_login(skills_officer())
+    rate(practice, make_survey, make_agent, [10] * 5, days_ago=20)
+    one, _response = visit_queries(client, DASHBOARD, dashboard_period())
+    other = make_practice(practice.get_parent(), "Météo d'équipe")
+    for days in range(9):
+        rate(practice if days % 2 else other, make_survey, make_agent, [9, 9, 8, 0, 10], days)
+    ten, response = visit_queries(client, DASHBOARD, dashboard_period())
+    assert ten == one
+    trends = response.context["dashboard"].trends
+    assert sum(len(item.trend.points) for item in trends) == 10
