@@ -13,6 +13,7 @@ from .scoring import Recommendation, tallied_counts, tallies_of
 
 @dataclass(frozen=True)
 class TrendPoint:
+    survey_id: int
     survey_title: str
     closed_at: object  # datetime
     recommendation: Recommendation
@@ -148,10 +149,10 @@ def trends_of_pages(page_ids, closed_between=None, minimum=0, surveys=None):
         pages = sorted({page_id for page_id, _survey_id in rated})
     points = {page_id: [] for page_id in pages}
     left_out = dict.fromkeys(pages, 0)
-    for (page_id, _survey_id), (title, closed_at, k, question_ids) in rated.items():
+    for (page_id, survey_id), (title, closed_at, k, question_ids) in rated.items():
         recommendation = survey_recommendation(counts, question_ids, max(k, minimum))
         if recommendation.enough_answers:
-            points[page_id].append(TrendPoint(title, closed_at, recommendation))
+            points[page_id].append(TrendPoint(survey_id, title, closed_at, recommendation))
         else:
             left_out[page_id] += 1
     return {
@@ -172,3 +173,27 @@ def survey_recommendation(counts, question_ids, k):
             for name in totals:
                 totals[name] += getattr(question, name)
     return Recommendation(min_group_size=k, **totals)
+
+
+def combined_trend(trends):
+    """One trend of several pages' trends: per survey, the answers of its published points
+    added up (each already of k answers or more). No query."""
+    surveys = {}
+    for trend in trends:
+        for point in trend.points:
+            surveys.setdefault(point.survey_id, []).append(point)
+    points = []
+    for same_survey in surveys.values():
+        first = same_survey[0]
+        counts = {
+            name: sum(getattr(point.recommendation, name) for point in same_survey)
+            for name in ("promoters", "passives", "detractors")
+        }
+        recommendation = Recommendation(
+            min_group_size=max(point.recommendation.min_group_size for point in same_survey),
+            **counts,
+        )
+        points.append(
+            TrendPoint(first.survey_id, first.survey_title, first.closed_at, recommendation)
+        )
+    return Trend(tuple(sorted(points, key=lambda point: point.closed_at)), 0)

@@ -210,3 +210,28 @@ def test_the_dashboard_costs_the_same_queries_with_one_or_ten_surveys(
     assert ten == one
     trends = response.context["dashboard"].trends
     assert sum(len(item.trend.points) for item in trends) == 10
+
+
+def test_the_dashboard_adds_every_practice_up_survey_by_survey(
+    client, site, make_survey, make_agent
+):
+
+    library = make_library(site)
+    hybrid, weather = make_practice(library, "Réunion hybride"), make_practice(library, "Météo")
+    survey = make_survey(kinds=("recommendation", "recommendation"))
+    first, second = survey.questions.all()
+    first.subject, second.subject = hybrid, weather
+    first.save()
+    second.save()
+    for value in range(5):
+        submit_response(
+            Invitation.objects.create(survey=survey, agent=make_agent()),
+            {first: 10, second: 0 if value < 2 else 8},
+        )
+    close(survey)
+    client.force_login(skills_officer())
+    dashboard = client.get(DASHBOARD, dashboard_period()).context["dashboard"]
+    assert [item.trend.last.score for item in dashboard.trends] == [-40, 100]  # by title
+    (overall,) = dashboard.overall_trend.points
+    # 5 promoters, 3 passives, 2 detractors of 10 answers: +30.
+    assert (overall.score, overall.answers) == (30, 10)

@@ -22,7 +22,7 @@ def dashboard_sheets(dashboard):
         ),
         Sheet(_("Evolution of levels"), evolution_rows(dashboard.evolution)),
         Sheet(_("Recommendation of practices"), recommendation_rows(dashboard.recommendations)),
-        Sheet(_("Recommendation over time"), trend_rows(dashboard.trends)),
+        Sheet(_("Recommendation over time"), trend_rows(dashboard)),
     ]
     if dashboard.charter:
         sheets.append(
@@ -156,7 +156,7 @@ def recommendation_rows(recommendations):
     return rows
 
 
-def trend_rows(trends):
+def trend_rows(dashboard):
     rows = [
         [
             _("Practice"),
@@ -167,11 +167,14 @@ def trend_rows(trends):
             *interval_headers(),
         ]
     ]
-    for item in trends:
-        for point in item.trend.points:
+    trends = [(item.practice.title, item.trend) for item in dashboard.trends]
+    if len(trends) > 1:
+        trends.insert(0, (_("All practices together"), dashboard.overall_trend))
+    for title, trend in trends:
+        for point in trend.points:
             rows.append(
                 [
-                    item.practice.title,
+                    title,
                     point.survey_title,
                     timezone.localdate(point.closed_at),
                     point.answers,

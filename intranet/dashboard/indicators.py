@@ -40,7 +40,7 @@ from skills.evolution import (
 from skills.models import PixCampaign
 from surveys.models import Answer, Question, Survey
 from surveys.scoring import Recommendation, hide_small_groups, recommendation_counts
-from surveys.trends import Trend, trends_of_pages
+from surveys.trends import Trend, combined_trend, trends_of_pages
 
 # What a direction holds beyond the services listed: its own agents.
 REST = "rest"
@@ -343,6 +343,12 @@ class ImpactDashboard:
     evolution: LevelEvolution
     recommendations: list
     trends: list  # PracticeTrend
+
+    @property
+    def overall_trend(self):
+        """Every practice's answers together, survey by survey."""
+        return combined_trend(item.trend for item in self.trends)
+
     charter: CharterAdhesion | None
     onboarding: RateTable | None
     computed_at: datetime.datetime = field(default_factory=timezone.now)
