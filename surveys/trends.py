@@ -10,6 +10,9 @@ from dataclasses import dataclass
 from .models import Question
 from .scoring import Recommendation, tallied_counts, tallies_of
 
+# A page draws the last three years of quarterly surveys at most.
+SHOWN = 12
+
 
 @dataclass(frozen=True)
 class TrendPoint:
@@ -44,9 +47,19 @@ class Trend:
         return self.points[-1] if self.points else None
 
     @property
+    def recent(self):
+        """The points a page draws and lists: the last SHOWN (the dashboard's exports hold all)."""
+        return self.points[-SHOWN:]
+
+    @property
+    def earlier(self):
+        """How many older points the page leaves to the exports."""
+        return max(len(self.points) - SHOWN, 0)
+
+    @property
     def chart(self):
-        """Where to draw each point on the chart (see TrendChart)."""
-        return TrendChart(self.points)
+        """Where to draw each recent point on the chart (see TrendChart)."""
+        return TrendChart(self.recent)
 
 
 class TrendChart:

@@ -235,3 +235,17 @@ def test_the_dashboard_adds_every_practice_up_survey_by_survey(
     (overall,) = dashboard.overall_trend.points
     # 5 promoters, 3 passives, 2 detractors of 10 answers: +30.
     assert (overall.score, overall.answers) == (30, 10)
+
+
+def test_a_page_draws_the_last_twelve_surveys_and_says_how_many_are_older(
+    agent_client, practice, make_survey, make_agent
+):
+    for days in range(14):
+        rate(practice, make_survey, make_agent, [10] * 5 if days else [0] * 5, days_ago=days)
+    soup = rendered(agent_client, practice)
+    section = soup.find("section", attrs={"aria-labelledby": "trend-title"})
+    assert len(section.find_all("circle")) == 12
+    assert len(section.find("table").tbody.find_all("tr")) == 12
+    # The newest (0 days ago, −100) is among them; the two oldest are not.
+    assert section.find("table").tbody.find_all("tr")[-1].td.get_text() == f"{MINUS}100"
+    assert "2 questionnaires plus anciens ne sont pas repris ici." in section.get_text(" ")
