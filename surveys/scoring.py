@@ -6,6 +6,7 @@ each value to a question, kept by triggers) when the score covers whole question
 with fewer than *k* answers is never shown as a number.
 """
 
+import math
 from dataclasses import dataclass
 
 from django.db.models import Count, Q, Sum
@@ -18,6 +19,42 @@ DETRACTOR = Q(value__lte=6)
 PASSIVE = Q(value__in=[7, 8])
 # From this many answers a published count is exact; below, rounded down to a multiple of k.
 PUBLISHED_EXACT_FROM = 50
+# A score is called uncertain when its 95 % interval reaches further than this many points on
+# either side, or when it rests on fewer than UNCERTAIN_BELOW answers: with few answers the
+# normal approximation fails (every answer a promoter gives a zero-width interval).
+UNCERTAIN_HALF_WIDTH = 20
+UNCERTAIN_BELOW = 30
+Z_95 = 1.96
+
+
+def round_half_away(value):
+    """The nearest integer, halves away from zero (12.5 → 13, −12.5 → −13)."""
+    return int(value + 0.5) if value >= 0 else -int(-value + 0.5)
+
+
+@dataclass(frozen=True)
+class Interval:
+    """A score's 95 % interval, in whole points from −100 to +100."""
+
+    low: int
+    high: int
+    half_width: float
+    answers: int
+
+    @property
+    def uncertain(self):
+        return self.half_width > UNCERTAIN_HALF_WIDTH or self.answers < UNCERTAIN_BELOW
+
+    @classmethod
+    def around(cls, score, variance, answers):
+        """score ± 1.96·√variance, ``score`` and the variance on the scale of proportions."""
+        half_width = 100 * Z_95 * math.sqrt(max(variance, 0))
+        return cls(
+            low=max(-100, round_half_away(100 * score - half_width)),
+            high=min(100, round_half_away(100 * score + half_width)),
+            half_width=half_width,
+            answers=answers,
+        )
 
 
 @dataclass(frozen=True)
@@ -47,7 +84,31 @@ class Recommendation:
         score = self.score
         if score is None:
             return None
-        return int(score + 0.5) if score >= 0 else -int(-score + 0.5)
+        return round_half_away(score)
+
+    @property
+    def interval(self):
+        """The exact 95 % interval: the score is the difference of two proportions of the
+        same answers, p_P − p_D, of variance (p_P + p_D − (p_P − p_D)²) / n. None without
+        an answer."""
+        n = self.answers
+        if not n:
+            return None
+        promoters, detractors = self.promoters / n, self.detractors / n
+        difference = promoters - detractors
+        return Interval.around(difference, (promoters + detractors - difference**2) / n, n)
+
+    @property
+    def visible_interval(self):
+        """What may be shown of the interval: None under the minimum group size; below
+        PUBLISHED_EXACT_FROM answers, computed from what is shown only (the rounded score
+        and the published count), with the largest variance that score allows (no passive
+        answer): exact counts cannot be worked back from it (docs/privacy.md)."""
+        if not self.enough_answers:
+            return None
+        if self.answers >= PUBLISHED_EXACT_FROM:
+            return self.interval
+        return published_interval(self.visible_score, self.published_answers)
 
     @property
     def published_answers(self):
@@ -58,6 +119,13 @@ class Recommendation:
     def visible_score(self):
         """What may be shown: the rounded score, or None under the minimum group size."""
         return self.rounded_score if self.enough_answers else None
+
+
+def published_interval(score, answers):
+    """The widest 95 % interval of a score of ``answers`` answers: (1 − s²) / n is the
+    variance when nobody is passive, the largest for a given score s."""
+    difference = score / 100
+    return Interval.around(difference, (1 - difference**2) / answers, answers)
 
 
 def recommendation_counts():

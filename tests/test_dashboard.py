@@ -177,15 +177,17 @@ class TestWhatTheCitySees:
         assert table(
             response, "Score de recommandation des pratiques testées dans « Réunions hybrides »"
         ) == [
-            ["Pratique testée", "Réponses", "Score de recommandation"],
-            [hybrid, "6", "+50"],
+            ["Pratique testée", "Réponses", "Score de recommandation", "Intervalle à 95 %"],
+            # 6 answers read "at least 5", and the interval is that of +50 on 5 answers
+            # (docs/privacy.md): (1 − .25) / 5 → ±75.9.
+            [hybrid, "au moins 5", "+50", "de \u221226 à +100, incertain"],
             [agenda, "pas assez de réponses"],
         ]
         assert table(
             response, "Score de recommandation des pratiques testées dans « Décider sans réunion »"
         ) == [
-            ["Pratique testée", "Réponses", "Score de recommandation"],
-            [hybrid, "5", "\u221240"],
+            ["Pratique testée", "Réponses", "Score de recommandation", "Intervalle à 95 %"],
+            [hybrid, "5", "\u221240", "de \u2212100 à +40, incertain"],
         ]
         content = response.content.decode()
         assert '<rect x="30.0%" width="20.0%" height="12"></rect>' in content  # −40
@@ -490,6 +492,7 @@ class TestExports:
             "Participants aux formations",
             "Évolution des niveaux",
             "Recommandation des pratiques",
+            "Recommandation au fil du temps",
             "Adhésion à la charte",
             "Intégration des arrivants",
         ]
@@ -524,12 +527,30 @@ class TestExports:
             "1,4",
             "43",
         ] in levels
+        interval = ["Intervalle, borne basse", "Intervalle, borne haute", "Précision"]
         assert sections["Recommandation des pratiques"] == [
-            ["Expérimentation", "Pratique testée", "Réponses", "Score de recommandation"],
-            ["Décider sans réunion", city["hybrid"].title, "5", "-40"],
-            ["Réunions hybrides", city["hybrid"].title, "6", "+50"],
-            ["Réunions hybrides", city["agenda"].title, *["pas assez de réponses"] * 2],
+            [
+                "Expérimentation",
+                "Pratique testée",
+                "Réponses (au moins)",
+                "Score de recommandation",
+                *interval,
+            ],
+            ["Décider sans réunion", city["hybrid"].title, "5", "-40", "-100", "+40", "incertain"],
+            ["Réunions hybrides", city["hybrid"].title, "5", "+50", "-26", "+100", "incertain"],
+            ["Réunions hybrides", city["agenda"].title, *["pas assez de réponses"] * 5],
         ]
+        assert sections["Recommandation au fil du temps"][0] == [
+            "Pratique",
+            "Questionnaire",
+            "Questionnaire clos le",
+            "Réponses (au moins)",
+            "Score de recommandation",
+            *interval,
+        ]
+        assert [row[0] for row in sections["Recommandation au fil du temps"][1:]] == [
+            city["hybrid"].title
+        ] * 2
         assert sections["Adhésion à la charte"][0] == ["Version de la charte", "2"]
         assert sections["Intégration des arrivants"][-1] == ["Total", "7", "5", "71"]
 
@@ -549,6 +570,7 @@ class TestExports:
             "Participants aux formations",
             "Évolution des niveaux",
             "Recommandation des pratiques",
+            "Recommandation au fil du temps",
             "Adhésion à la charte",
             "Intégration des arrivants",
         ]

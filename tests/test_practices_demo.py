@@ -110,3 +110,10 @@ def test_every_page_type_renders_with_the_demo_content(client):
     practice = client.get(pages[1].url).content.decode()
     assert "Score de recommandation" in practice
     assert re.search(r"D’après (au moins )?\d+ réponses", practice)
+    # Earlier surveys give it a trend: a chart with a point per closed survey, oldest first.
+    trend = client.get(pages[1].url).context["trend"]
+    assert len(trend.points) >= 4
+    assert [point.closed_at for point in trend.points] == sorted(
+        point.closed_at for point in trend.points
+    )
+    assert "Le score au fil du temps" in practice

@@ -4,6 +4,7 @@ The same figures as the page, hidden groups included: they read "not enough agen
 "not enough answers", never a number.
 """
 
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from intranet.core.scores import spreadsheet_score
@@ -21,6 +22,7 @@ def dashboard_sheets(dashboard):
         ),
         Sheet(_("Evolution of levels"), evolution_rows(dashboard.evolution)),
         Sheet(_("Recommendation of practices"), recommendation_rows(dashboard.recommendations)),
+        Sheet(_("Recommendation over time"), trend_rows(dashboard)),
     ]
     if dashboard.charter:
         sheets.append(
@@ -115,14 +117,69 @@ def evolution_rows(evolution):
     return rows
 
 
+def interval_cells(recommendation):
+    """The published 95 % interval: low, high (signed as scores) and whether uncertain."""
+    interval = recommendation.visible_interval
+    return [
+        spreadsheet_score(interval.low),
+        spreadsheet_score(interval.high),
+        _("uncertain") if interval.uncertain else _("precise enough"),
+    ]
+
+
+def interval_headers():
+    return [_("Interval, low"), _("Interval, high"), _("Precision")]
+
+
 def recommendation_rows(recommendations):
-    rows = [[_("Experiment"), _("Practice tested"), _("Answers"), _("Recommendation score")]]
+    rows = [
+        [
+            _("Experiment"),
+            _("Practice tested"),
+            _("Answers (at least)"),
+            _("Recommendation score"),
+            *interval_headers(),
+        ]
+    ]
     for item in recommendations:
         for practice in item.practices:
             recommendation = practice.recommendation
             if recommendation.enough_answers:
-                figures = [recommendation.answers, spreadsheet_score(recommendation.visible_score)]
+                figures = [
+                    recommendation.published_answers,
+                    spreadsheet_score(recommendation.visible_score),
+                    *interval_cells(recommendation),
+                ]
             else:
-                figures = [_("not enough answers")] * 2
+                figures = [_("not enough answers")] * 5
             rows.append([item.experiment.title, practice.practice.title, *figures])
+    return rows
+
+
+def trend_rows(dashboard):
+    rows = [
+        [
+            _("Practice"),
+            _("Survey"),
+            _("Survey closed on"),
+            _("Answers (at least)"),
+            _("Recommendation score"),
+            *interval_headers(),
+        ]
+    ]
+    trends = [(item.practice.title, item.trend) for item in dashboard.trends]
+    if len(trends) > 1:
+        trends.insert(0, (_("All practices together"), dashboard.overall_trend))
+    for title, trend in trends:
+        for point in trend.points:
+            rows.append(
+                [
+                    title,
+                    point.survey_title,
+                    timezone.localdate(point.closed_at),
+                    point.answers,
+                    spreadsheet_score(point.score),
+                    *interval_cells(point.recommendation),
+                ]
+            )
     return rows

@@ -38,8 +38,9 @@ from skills.evolution import (
     shared_profiles,
 )
 from skills.models import PixCampaign
-from surveys.models import Answer, Question
+from surveys.models import Answer, Question, Survey
 from surveys.scoring import Recommendation, hide_small_groups, recommendation_counts
+from surveys.trends import Trend, combined_trend, trends_of_pages
 
 # What a direction holds beyond the services listed: its own agents.
 REST = "rest"
@@ -274,6 +275,40 @@ def practice_recommendations(experiment, counts, minimum):
 
 
 @dataclass(frozen=True)
+class PracticeTrend:
+    practice: PracticePage
+    trend: Trend
+
+    @property
+    def anchor(self):
+        return f"tendance-{self.practice.pk}"
+
+    @property
+    def chart_id(self):
+        return f"tendance-{self.practice.pk}-graphique"
+
+
+def practice_trends(departments, period, minimum):
+    """Each live practice's score, survey by survey, for the surveys closed in the period:
+    for the whole city (``departments`` None) every survey, as on the practice pages; for a
+    department, the retrospectives of its experiments only. Only the practices with a point
+    published, by title; three queries however many."""
+    trends = trends_of_pages(
+        PracticePage.objects.live().values("pk"),
+        closed_between=(period.start, period.end),
+        minimum=minimum,
+        surveys=None
+        if departments is None
+        else Survey.objects.filter(experiment__department__in=departments).values("pk"),
+    )
+    shown = {page_id: trend for page_id, trend in trends.items() if trend}
+    return [
+        PracticeTrend(practice, shown[practice.pk])
+        for practice in PracticePage.objects.filter(pk__in=list(shown)).order_by("title")
+    ]
+
+
+@dataclass(frozen=True)
 class CharterAdhesion:
     charter: CharterPage
     table: RateTable
@@ -307,6 +342,13 @@ class ImpactDashboard:
     training: TrainingFigures
     evolution: LevelEvolution
     recommendations: list
+    trends: list  # PracticeTrend
+
+    @property
+    def overall_trend(self):
+        """Every practice's answers together, survey by survey."""
+        return combined_trend(item.trend for item in self.trends)
+
     charter: CharterAdhesion | None
     onboarding: RateTable | None
     computed_at: datetime.datetime = field(default_factory=timezone.now)
@@ -325,6 +367,7 @@ def impact_dashboard(department, period, minimum=MINIMUM_GROUP_SIZE):
         recommendations=recommendations_by_experiment(
             departments if department else None, period, minimum
         ),
+        trends=practice_trends(departments if department else None, period, minimum),
         charter=charter_adhesion_today(departments, minimum),
         onboarding=onboarding_completion(departments, period, minimum),
     )

@@ -55,6 +55,25 @@ SCORES = {
     "co-edition-documents": [8, 9, 7, 10, 6, 9, 8],
     "messagerie-sobre": [9, 7, 10],
 }
+# Earlier surveys on the same practices, so that their pages show a trend: (title, closed
+# days ago, slug → the values given, one a respondent).
+SCORES_HISTORY = [
+    (
+        "Votre avis sur les pratiques de collaboration – hiver",
+        280,
+        {"reunion-hybride": [10, 9, 8, 7, 6, 5, 9, 3, 8, 10, 6, 7], "documents-en-lien": [7, 9]},
+    ),
+    (
+        "Votre avis sur les pratiques de collaboration – printemps",
+        190,
+        {"reunion-hybride": [10, 9, 8, 7, 9, 6, 9, 10, 8, 10, 5, 7]},
+    ),
+    (
+        "Votre avis sur les pratiques de collaboration – été",
+        100,
+        {"reunion-hybride": [10, 9, 9, 8, 10, 7, 9, 6, 8, 10, 9, 7]},
+    ),
+]
 TOOL_TRAININGS = {
     "Visio Ville": ["Bien démarrer avec la visio", "Animer une réunion hybride"],
     "Cloud Ville": ["Co-éditer des documents dans le Cloud Ville"],
@@ -328,31 +347,40 @@ def seed_commitments(charter, rng):
 
 
 def seed_scores(rng):
-    """A closed survey rating some practices: enough answers for most, not for one."""
-    if Survey.objects.filter(title=SCORES_SURVEY).exists():
+    """Closed surveys rating some practices: enough answers for most, not for one; earlier
+    ones give the hybrid meeting a trend."""
+    seed_rating_survey(SCORES_SURVEY, 10, SCORES, rng)
+    for title, closed_days_ago, scores in SCORES_HISTORY:
+        seed_rating_survey(title, closed_days_ago, scores, rng)
+
+
+def seed_rating_survey(title, closed_days_ago, scores, rng):
+    """A survey closed ``closed_days_ago`` days ago, rating each practice of ``scores``
+    (slug → the values its respondents give, in the order of the invitations)."""
+    if Survey.objects.filter(title=title).exists():
         return
-    now = timezone.now()
+    closes_at = timezone.now() - datetime.timedelta(days=closed_days_ago)
     survey = Survey(
-        title=SCORES_SURVEY,
+        title=title,
         introduction="Recommanderiez-vous ces pratiques à un collègue ?",
-        opens_at=now - datetime.timedelta(days=40),
-        closes_at=now - datetime.timedelta(days=10),
+        opens_at=closes_at - datetime.timedelta(days=30),
+        closes_at=closes_at,
         audience=Survey.Audience.AGENTS,
     )
-    pages = {page.slug: page for page in PracticePage.objects.filter(slug__in=SCORES)}
+    pages = {page.slug: page for page in PracticePage.objects.filter(slug__in=scores)}
     survey.questions = [
         Question(
             kind=Question.Kind.RECOMMENDATION,
             label=f"Recommanderiez-vous la pratique « {pages[slug].title} » à un collègue ?",
             subject=pages[slug],
         )
-        for slug in SCORES
+        for slug in scores
     ]
     survey.save()
     questions = list(survey.questions.all())
     respondents = rng.sample(
         list(Agent.objects.filter(is_active=True).select_related("department__parent")),
-        max(len(values) for values in SCORES.values()),
+        max(len(values) for values in scores.values()),
     )
     Invitation.objects.bulk_create(
         Invitation(survey=survey, agent=agent, invited_at=survey.opens_at) for agent in respondents
@@ -363,7 +391,7 @@ def seed_scores(rng):
             invitation,
             {
                 question: values[index] if index < len(values) else None
-                for question, values in zip(questions, SCORES.values(), strict=True)
+                for question, values in zip(questions, scores.values(), strict=True)
             },
         )
     survey.closed_at = survey.closes_at

@@ -148,6 +148,7 @@ class PracticePage(ModeratedPage):
 
     def get_context(self, request, *args, **kwargs):
         from surveys.scoring import recommendation_of_page
+        from surveys.trends import trend_of_page
 
         from .tools import ToolGuidePage
 
@@ -175,6 +176,7 @@ class PracticePage(ModeratedPage):
         else:
             context.update(shared_content(request, "practice-links", links, self.pk))
         context["recommendation"] = recommendation_of_page(self)
+        context["trend"] = trend_of_page(self)
         # Apps that test practices (experiments) list themselves here: practices stays
         # unaware of them.
         context["tested_by"] = collected(PRACTICE_TESTED_BY, request, self)

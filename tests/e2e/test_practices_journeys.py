@@ -46,7 +46,7 @@ def test_agent_finds_a_practice_through_search(page):
     expect(page.get_by_role("heading", level=1)).to_have_text(
         "Animer une réunion hybride équitable"
     )
-    score = page.get_by_role("region", name="Score de recommandation")
+    score = page.get_by_role("region", name="Score de recommandation", exact=True)
     expect(score).to_contain_text(re.compile(r"D’après (au moins )?\d+ réponses"))
     tools = page.get_by_role("region", name="Outils utilisés")
     expect(tools).to_contain_text("Recommandé")
