@@ -9,7 +9,6 @@ timezone.now (the daily command and the live server see the same instant), never
 import contextlib
 import datetime
 import io
-import re
 from pathlib import Path
 from unittest import mock
 
@@ -74,7 +73,10 @@ def advance_to_the_action_plan(experiment, practice, claire):
 
     def step(name, agent, data):
         response = post_task(client, agent, experiment, name, data, no_capture)
-        assert response.status_code == 302, (name, response.context and response.context.get("form").errors)
+        assert response.status_code == 302, (
+            name,
+            response.context and response.context.get("form").errors,
+        )
 
     step("frame", lead, framing(sponsor, title=TITLE, practices=[str(practice.pk)]))
     step("review", sponsor, {"decision": "approve"})
@@ -201,7 +203,9 @@ def test_an_idea_is_followed_through_to_a_point_on_the_practice_s_trend(page, vi
                 group.get_by_label("10", exact=True).check()
         shot(page, f"5-follow-up-survey-{width}")
         page.get_by_role("button", name="Envoyer mes réponses").press("Enter")
-        expect(page.get_by_role("status")).to_contain_text("Merci, vos réponses sont enregistrées.")
+        expect(page.get_by_role("status")).to_contain_text(
+            "Merci, vos réponses sont enregistrées."
+        )
         assert survey.responses.count() == 1
         for colleague in colleagues:
             answers = {}
@@ -212,6 +216,10 @@ def test_an_idea_is_followed_through_to_a_point_on_the_practice_s_trend(page, vi
                     answers[question] = 10
             submit_response(Invitation.objects.get(survey=survey, agent=colleague), answers)
     assert survey.responses.count() >= survey.min_group_size
+    # Still open, k answers or not, it is no point of the trend yet.
+    page.goto(practice.url)
+    expect(page.locator("section[aria-labelledby=trend-title] tbody tr").first).to_be_visible()
+    expect(page.locator("tbody tr", has_text=survey.title)).to_have_count(0)
 
     # Past its closing date, the command closes it.
     closing = three_months + datetime.timedelta(days=FOLLOW_UP_SURVEY_DAYS + 1)
@@ -232,6 +240,4 @@ def test_an_idea_is_followed_through_to_a_point_on_the_practice_s_trend(page, vi
     expect(row.locator("td").first).to_have_text("+100")
     assert not page.evaluate("document.documentElement.scrollWidth > window.innerWidth")
     assert_accessible(page)
-    section.scroll_into_view_if_needed()
     shot(page, f"6-practice-trend-{width}")
-    assert re.search(survey.title, section.inner_text())
