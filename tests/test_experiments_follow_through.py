@@ -18,11 +18,11 @@ from django.utils import timezone
 from django.utils.html import escape
 from viewflow.workflow.status import PROCESS, STATUS
 
-from experiments.flows import ExperimentFlow
+from experiments import services
 from experiments.models import ActionItem, Experiment, Idea, TaskReminder
-from surveys.models import Invitation, Question
+from surveys.models import Question
 
-from .support.experiments import framing, open_task
+from .support.experiments import advanced_to, framing, open_task, post_task
 from .support.practices import make_library, make_practice
 
 pytestmark = pytest.mark.django_db
@@ -148,12 +148,6 @@ def practice(site):
     return make_practice(make_library(site), title="Le point d'équipe court")
 
 
-@pytest.fixture
-def team(agent, participants, sponsor, lead):
-    """The proposer (agent), five colleagues, the lead and the sponsor."""
-    return [agent, *participants]
-
-
 def test_the_whole_follow_through_from_a_late_framing_to_the_six_months_follow_up(
     client,
     clock,
@@ -189,7 +183,10 @@ def test_the_whole_follow_through_from_a_late_framing_to_the_six_months_follow_u
 
     # --- 2. The lead leaves the framing late. ---
     # She saves a draft the same day, the sponsor chosen, then nothing for two weeks.
-    start, end = clock.start + datetime.timedelta(days=30), clock.start + datetime.timedelta(days=60)
+    start, end = (
+        clock.start + datetime.timedelta(days=30),
+        clock.start + datetime.timedelta(days=60),
+    )
     draft = framing(
         sponsor,
         title=TITLE,
@@ -319,6 +316,155 @@ def test_the_whole_follow_through_from_a_late_framing_to_the_six_months_follow_u
     follow_up_task = open_task(experiment, "follow_up")
     assert follow_up_task.owner == lead
     first, second = experiment.follow_ups.order_by("number")
-    print("PLAN", first.due_on, second.due_on)
-    story.cron(reminders, "send_action_reminders", "open_follow_ups")
-    print("CRON", sent())
+    assert (first.months, second.months) == (3, 6)
+    daily = (reminders, "send_action_reminders", "open_follow_ups")
+    story.cron(*daily)
+    assert sent() == []  # the follow-up stage has no due date: it waits for its surveys
+
+    # --- 4. The actions: an owner reminded before the due date; progress; a follower told. ---
+    clock.at(first_due - datetime.timedelta(days=4))
+    story.cron(*daily)
+    assert sent() == []
+    clock.at(first_due - datetime.timedelta(days=3))
+    assert "1 action reminders sent" in story.cron(*daily)
+    assert sent() == [((owners[0].email,), (), subject + "votre action arrive à échéance")]
+    story.cron(*daily)
+    assert sent() == []  # once a day
+    tasks = story.get(owners[0], reverse("experiments:my_tasks"))
+    assert "Équiper la salle 204" in tasks.replace("&#x27;", "'")
+    story.post(
+        owners[0],
+        reverse("experiments:action", args=[experiment.pk, equip.pk]),
+        {"status": "done", "progress_note": "Micro installé.", "abandon_reason": ""},
+    )
+    progress = f"Expérimentation « {TITLE} » : une action est "
+    # The follower hears of it; not the owner who did it, nor anyone who does not follow.
+    assert sent() == [((follower.email,), (), progress + "faite")]
+    story.post(
+        owners[1],
+        reverse("experiments:action", args=[experiment.pk, train.pk]),
+        {"status": "in_progress", "progress_note": "Deux sessions prévues.", "abandon_reason": ""},
+    )
+    assert sent() == [((follower.email,), (), progress + "en cours")]
+    equip.refresh_from_db()
+    train.refresh_from_db()
+    assert (equip.status, train.status) == ("done", "in_progress")
+    page = story.text(lead, detail_url)
+    assert "Micro installé." in page and "Deux sessions prévues." in page
+    clock.at(second_due - datetime.timedelta(days=3))
+    story.cron(*daily)
+    assert sent() == [((owners[1].email,), (), subject + "votre action arrive à échéance")]
+
+    # --- 5. Three months after the action plan, then six: measure again. ---
+    def follow_up_round(follow_up, answered):
+        """The day before its date nothing opens; on it, the cron opens it and invites
+        everyone; ``answered`` (recommendation, still applied) answer over HTTP; the day
+        after its closing date the cron closes it."""
+        clock.at(follow_up.due_on - datetime.timedelta(days=1))
+        assert story.cron(*daily).endswith("0 follow-ups opened, 0 follow-up surveys closed.\n")
+        assert sent() == []
+        clock.at(follow_up.due_on)
+        assert "1 follow-ups opened" in story.cron(*daily)
+        follow_up.refresh_from_db()
+        survey = follow_up.survey
+        assert sent() == each(
+            invited, f"Votre avis sur « Suivi à {follow_up.months} mois : {TITLE} »"
+        )
+        respondents = [*team, lead]
+        for respondent, (recommendation, still) in zip(respondents, answered, strict=False):
+            assert f"Suivi à {follow_up.months} mois" in story.get(
+                respondent, reverse("surveys:mine")
+            )
+            story.post(respondent, answer_url(survey), answers(survey, recommendation, still))
+        assert survey.invitations.filter(answered=True).count() == len(answered)
+        assert "Aucun questionnaire de suivi n’est encore clos" in story.text(
+            lead, detail_url
+        ) or (follow_up.number > 1)
+        closes = timezone.localtime(survey.closes_at)
+        clock.at(closes.date(), hour=closes.hour - 1)  # an hour before its closing time
+        assert "0 follow-up surveys closed" in story.cron(*daily)
+        clock.at(closes.date() + datetime.timedelta(days=1))  # the next morning's run
+        assert "1 follow-up surveys closed" in story.cron(*daily)
+        follow_up.refresh_from_db()
+        survey.refresh_from_db()
+        assert follow_up.closed_at is not None and survey.closed_at is not None
+        return sent()
+
+    three = [(9, "Oui")] * 3 + [(8, "En partie")] * 3  # score +50
+    assert follow_up_round(first, three) == []
+    experiment.refresh_from_db()
+    assert experiment.status != PROCESS.DONE
+    assert open_task(experiment, "follow_up") == follow_up_task
+    page = story.text(lead, detail_url)
+    before_after = page.split("Chaque pratique avant et après")[1].split("Vous avez dit")[0]
+    assert f"{practice.title} +100 +50 oui 50 %, en partie 50 %, non 0 %" in before_after
+    assert "Après 6 mois" not in before_after  # not closed yet
+
+    six = [(10, "Oui")] * 5  # score +100, from k answers exactly
+    assert follow_up_round(second, six) == []
+    experiment.refresh_from_db()
+    assert experiment.status == PROCESS.DONE
+    follow_up_task.refresh_from_db()
+    assert follow_up_task.status == STATUS.DONE
+    assert experiment.follow_ups.filter(closed_at__isnull=True).count() == 0
+    assert open_task(experiment, "follow_up") is None
+    page = story.text(lead, detail_url)
+    before_after = page.split("Chaque pratique avant et après")[1].split("Vous avez dit")[0]
+    assert "Après 6 mois : toujours appliquée" in before_after
+    assert (
+        f"{practice.title} +100 +50 oui 50 %, en partie 50 %, non 0 % "
+        "+100 oui 100 %, en partie 0 %, non 0 %"
+    ) in before_after
+    assert escape(TITLE) not in story.get(lead, reverse("experiments:my_tasks"))
+    # The practice's page, for anyone: its score from the retrospective and both follow-ups
+    # (14 promoters, 3 passives of 17 answers: +82).
+    page = story.text(make_agent("Inconnue"), practice.get_url())
+    assert "Score de recommandation +82 sur une échelle de −100 à +100" in page
+    story.cron(*daily)
+    assert sent() == []  # a finished experiment: nothing more, ever
+
+
+# --- Defects found on the way, each pinned by its own test ---
+
+
+def test_the_daily_stage_reminders_pass_over_an_experiment_in_follow_up(
+    client, lead, sponsor, participants, django_capture_on_commit_callbacks
+):
+    """The follow-up stage has no due date: the command used to stop on it (TypeError),
+    and no other experiment's stage was reminded any more."""
+    callbacks = django_capture_on_commit_callbacks
+    following = advanced_to(client, "action_plan", lead, sponsor, participants, callbacks)
+    plan = {
+        "actions-TOTAL_FORMS": "1",
+        "actions-INITIAL_FORMS": "0",
+        "actions-MIN_NUM_FORMS": "1",
+        "actions-MAX_NUM_FORMS": "1000",
+        "actions-0-what": "Diffuser",
+        "actions-0-owner_email": lead.email,
+        "actions-0-due_date": "2027-02-01",
+    }
+    post_task(client, lead, following, "action_plan", plan, callbacks)
+    assert open_task(following, "follow_up") is not None
+    late = Experiment.objects.get(pk=services.start(lead, "Cadrage oublié").pk)
+    moment = timezone.now() + datetime.timedelta(days=15)
+    mail.outbox.clear()
+    with mock.patch("django.utils.timezone.now", return_value=moment), callbacks(execute=True):
+        call_command("send_task_reminders", stdout=io.StringIO())
+    assert [message.subject for message in mail.outbox] == [
+        "Expérimentation « Cadrage oublié » : l’étape Cadrage est en retard"
+    ]
+    assert not TaskReminder.objects.filter(task__process_id=following.pk).exists()
+    assert TaskReminder.objects.get().task.process_id == late.pk
+
+
+def test_the_lead_closing_her_retrospective_is_not_e_mailed_her_own_synthesis(
+    client, lead, sponsor, participants, django_capture_on_commit_callbacks
+):
+    callbacks = django_capture_on_commit_callbacks
+    experiment = advanced_to(client, "retrospective", lead, sponsor, participants, callbacks)
+    mail.outbox.clear()
+    response = post_task(client, lead, experiment, "retrospective", {"confirm": "on"}, callbacks)
+    assert response.status_code == 302
+    synthesis = open_task(experiment, "synthesis")
+    assert synthesis is not None and synthesis.owner == lead
+    assert mail.outbox == []
