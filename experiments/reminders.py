@@ -42,7 +42,10 @@ def escalate_after():
 def reminder_kind(due, today, warned=False):
     """Which reminder a stage due on ``due`` gets today, if any; ``warned`` when it had its
     "coming due" reminder already. That one is sent from ``days_before()`` days ahead, on the
-    first run then: a day the command did not run (a server down) does not lose it."""
+    first run then: a day the command did not run (a server down) does not lose it. A stage
+    without a due date (the follow-up, which waits for its surveys) gets none."""
+    if due is None:
+        return None
     if due - datetime.timedelta(days=days_before()) <= today < due:
         return None if warned else TaskReminder.Kind.BEFORE
     if today == due:

@@ -150,7 +150,9 @@ def retrospective(request, **kwargs):
     if request.method == "POST" and form.is_valid():
         # Closing the survey ends the stage, through the survey_closed signal (the lock
         # held here is the process's own: the receiver takes it again in this transaction).
-        if not survey_services.close(survey):
+        with acting(request.user):  # the synthesis it opens is hers: not e-mailed to her
+            closed = survey_services.close(survey)
+        if not closed:
             return unavailable(request, "done", experiment)
         messages.success(request, _("Retrospective closed: write the synthesis."))
         return redirect("experiments:detail", experiment.pk)
