@@ -21,10 +21,23 @@ PASSIVE = Q(value__in=[7, 8])
 PUBLISHED_EXACT_FROM = 50
 # A score is called uncertain when its 95 % interval reaches further than this many points on
 # either side, or when it rests on fewer than UNCERTAIN_BELOW answers: with few answers the
-# normal approximation fails (every answer a promoter gives a zero-width interval).
+# normal approximation is rough.
 UNCERTAIN_HALF_WIDTH = 20
 UNCERTAIN_BELOW = 30
 Z_95 = 1.96
+# The variance is taken on proportions adjusted by ADJUSTMENT pseudo-answers (three quarters
+# of one a promoter, as much a detractor, one and a half passive: the "adjusted Wald" of the
+# NPS): without them, six answers all 10 would give a zero-width interval, "+100 to +100".
+ADJUSTMENT = (0.75, 1.5, 0.75)
+
+
+def adjusted_variance(promoters, passives, detractors):
+    """The variance of p_P − p_D, (p_P + p_D − (p_P − p_D)²) / n, on the adjusted counts."""
+    promoters += ADJUSTMENT[0]
+    detractors += ADJUSTMENT[2]
+    n = promoters + passives + ADJUSTMENT[1] + detractors
+    p_p, p_d = promoters / n, detractors / n
+    return (p_p + p_d - (p_p - p_d) ** 2) / n
 
 
 def round_half_away(value):
@@ -88,15 +101,14 @@ class Recommendation:
 
     @property
     def interval(self):
-        """The exact 95 % interval: the score is the difference of two proportions of the
-        same answers, p_P − p_D, of variance (p_P + p_D − (p_P − p_D)²) / n. None without
-        an answer."""
+        """The exact 95 % interval around the score: the score is the difference of two
+        proportions of the same answers, p_P − p_D, of variance (p_P + p_D − (p_P − p_D)²) / n
+        (on the adjusted counts, see ADJUSTMENT). None without an answer."""
         n = self.answers
         if not n:
             return None
-        promoters, detractors = self.promoters / n, self.detractors / n
-        difference = promoters - detractors
-        return Interval.around(difference, (promoters + detractors - difference**2) / n, n)
+        variance = adjusted_variance(self.promoters, self.passives, self.detractors)
+        return Interval.around(self.score / 100, variance, n)
 
     @property
     def visible_interval(self):
@@ -122,10 +134,12 @@ class Recommendation:
 
 
 def published_interval(score, answers):
-    """The widest 95 % interval of a score of ``answers`` answers: (1 − s²) / n is the
-    variance when nobody is passive, the largest for a given score s."""
+    """The widest 95 % interval of a score of ``answers`` answers: the variance is largest,
+    for a given score s, when nobody is passive (s·n more promoters than detractors)."""
     difference = score / 100
-    return Interval.around(difference, (1 - difference**2) / answers, answers)
+    promoters = answers * (1 + difference) / 2
+    variance = adjusted_variance(promoters, 0, answers - promoters)
+    return Interval.around(difference, variance, answers)
 
 
 def recommendation_counts():

@@ -180,14 +180,14 @@ class TestWhatTheCitySees:
             ["Pratique testée", "Réponses", "Score de recommandation", "Intervalle à 95 %"],
             # 6 answers read "at least 5", and the interval is that of +50 on 5 answers
             # (docs/privacy.md): (1 − .25) / 5 → ±75.9.
-            [hybrid, "au moins 5", "+50", "de \u221226 à +100, incertain"],
+            [hybrid, "au moins 5", "+50", "de \u22129 à +100, incertain"],
             [agenda, "pas assez de réponses"],
         ]
         assert table(
             response, "Score de recommandation des pratiques testées dans « Décider sans réunion »"
         ) == [
             ["Pratique testée", "Réponses", "Score de recommandation", "Intervalle à 95 %"],
-            [hybrid, "5", "\u221240", "de \u2212100 à +40, incertain"],
+            [hybrid, "5", "\u221240", "de \u2212100 à +20, incertain"],
         ]
         content = response.content.decode()
         assert '<rect x="30.0%" width="20.0%" height="12"></rect>' in content  # −40
@@ -536,8 +536,8 @@ class TestExports:
                 "Score de recommandation",
                 *interval,
             ],
-            ["Décider sans réunion", city["hybrid"].title, "5", "-40", "-100", "+40", "incertain"],
-            ["Réunions hybrides", city["hybrid"].title, "5", "+50", "-26", "+100", "incertain"],
+            ["Décider sans réunion", city["hybrid"].title, "5", "-40", "-100", "+20", "incertain"],
+            ["Réunions hybrides", city["hybrid"].title, "5", "+50", "-9", "+100", "incertain"],
             ["Réunions hybrides", city["agenda"].title, *["pas assez de réponses"] * 5],
         ]
         assert sections["Recommandation au fil du temps"][0] == [

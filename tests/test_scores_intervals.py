@@ -1,4 +1,5 @@
-"""Every score with its 95 % interval: NPS = p_P − p_D, Var = (p_P + p_D − (p_P − p_D)²) / n,
+"""Every score with its 95 % interval: NPS = p_P − p_D, Var = (p_P + p_D − (p_P − p_D)²) / n
+on the counts adjusted by three pseudo-answers (.75 promoter, 1.5 passive, .75 detractor),
 score ± 1.96·√Var in points, clipped to [−100, +100]. Values computed by hand."""
 
 import itertools
@@ -16,21 +17,24 @@ from surveys.scoring import (
 @pytest.mark.parametrize(
     ("counts", "low", "high", "half_width", "uncertain"),
     [
-        # p_P = .6, p_D = .2: Var = (.8 − .16) / 10 = .064, √ = .25298, × 196 = 49.58.
-        ((6, 2, 2), -10, 90, 49.58, True),
-        # The same proportions on 100 answers: Var = .0064, √ = .08, × 196 = 15.68.
-        ((60, 20, 20), 24, 56, 15.68, False),
-        # p_P = .5, p_D = .2: Var = (.7 − .09) / 100 = .0061, √ = .078102 → 15.31.
-        ((50, 30, 20), 15, 45, 15.31, False),
-        # 30 / 10 / 20 of 60: d = 1/6, Var = (5/6 − 1/36) / 60 = .013426 → 22.71: too wide.
-        ((30, 10, 20), -6, 39, 22.71, True),
-        # Everyone a promoter: no variance, but 5 answers are too few to trust it.
-        ((5, 0, 0), 100, 100, 0.0, True),
-        ((0, 0, 40), -100, -100, 0.0, False),
-        # Only passives: a score of 0 and no spread either.
-        ((0, 35, 0), 0, 0, 0.0, False),
-        # 1 / 1 / 3 of 5: d = −.4, Var = (.8 − .16) / 5 = .128 → 70.12, clipped at −100.
-        ((1, 1, 3), -100, 30, 70.12, True),
+        # Adjusted: 6.75 / 3.5 / 2.75 of 13, p_P = .51923, p_D = .21154: Var = (.73077 −
+        # .30769²) / 13 = .048930, √ = .22120, × 196 = 43.36 around +40.
+        ((6, 2, 2), -3, 83, 43.36, True),
+        # 60.75 / 21.5 / 20.75 of 103: Var = (.79126 − .38835²) / 103 = .0062179 → 15.46.
+        ((60, 20, 20), 25, 55, 15.46, False),
+        # 50.75 / 31.5 / 20.75 of 103: Var = (.69417 − .29126²) / 103 = .0059159 → 15.08.
+        ((50, 30, 20), 15, 45, 15.08, False),
+        # 30.75 / 11.5 / 20.75 of 63: Var = (.81746 − .15873²) / 63 = .012576 → 21.98: too wide.
+        ((30, 10, 20), -5, 39, 21.98, True),
+        # Everyone a promoter: 5.75 / 1.5 / .75 of 8, Var = (.8125 − .625²) / 8 = .052734 →
+        # 45.01: not "+100 to +100", and 5 answers are too few to trust it anyway.
+        ((5, 0, 0), 55, 100, 45.01, True),
+        # .75 / 1.5 / 40.75 of 43: Var = (.96512 − .93023²) / 43 = .0023206 → 9.44.
+        ((0, 0, 40), -100, -91, 9.44, False),
+        # Only passives: .75 / 36.5 / .75 of 38, Var = (1.5 / 38) / 38 = .0010388 → 6.32.
+        ((0, 35, 0), -6, 6, 6.32, False),
+        # 1.75 / 2.5 / 3.75 of 8: Var = (.6875 − .25²) / 8 = .078125 → 54.78 around −40.
+        ((1, 1, 3), -95, 15, 54.78, True),
     ],
 )
 def test_exact_interval_on_known_sets(counts, low, high, half_width, uncertain):
@@ -54,12 +58,13 @@ def test_below_k_neither_score_nor_interval_is_published():
 
 
 def test_at_k_the_published_interval_comes_from_the_shown_figures_only():
-    # n = k = 5, 3 / 1 / 1: score +40 on 5 answers; the widest variance of +40 is
-    # (1 − .16) / 5 = .168, √ = .40988 → ±80.34: from −40 to +100 (120.34 clipped).
+    # n = k = 5, 3 / 1 / 1: score +40 on 5 answers; its widest variance, with no passive
+    # (3.5 / 1.5 and the adjustment: 4.25 / 1.5 / 2.25 of 8), is (.8125 − .25²) / 8 =
+    # .09375, √ = .30619 → ±60.01: from −20 to +100 (100.01 clipped).
     at_k = Recommendation(3, 1, 1, min_group_size=5)
     assert at_k.visible_score == 40
     assert at_k.visible_interval == published_interval(40, 5)
-    assert (at_k.visible_interval.low, at_k.visible_interval.high) == (-40, 100)
+    assert (at_k.visible_interval.low, at_k.visible_interval.high) == (-20, 100)
     assert at_k.visible_interval.uncertain
 
 

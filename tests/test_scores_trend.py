@@ -106,8 +106,8 @@ def test_the_practice_page_draws_the_trend_and_gives_its_table(
         for row in table.tbody.find_all("tr")
     ]
     # −40 on 5 answers: the widest variance (1 − .16) / 5 → ±80.34, from −100 to +40.
-    assert rows[0] == [f"{MINUS}40", f"de {MINUS}100 à +40", "5", "incertain"]
-    assert rows[1] == ["+60", f"de {MINUS}10 à +100", "5", "incertain"]
+    assert rows[0] == [f"{MINUS}40", f"de {MINUS}100 à +20", "5", "incertain"]
+    assert rows[1] == ["+60", "de +3 à +100", "5", "incertain"]
     wrapper = table.parent
     assert wrapper["tabindex"] == "0" and wrapper["role"] == "region"
     assert wrapper["aria-labelledby"] == table.caption["id"]
@@ -120,7 +120,7 @@ def test_the_current_score_is_shown_with_its_interval_in_words(
     card = rendered(agent_client, practice).find("section", class_="score")
     text = card.get_text(" ", strip=True)
     assert "+60" in text
-    assert f"de {MINUS}10 à +100" in text
+    assert "de +3 à +100" in text
     assert "incertain" in text
 
 
@@ -178,8 +178,8 @@ def test_the_dashboard_shows_each_practices_trend_with_the_same_signs(
         for row in section.find("table").tbody.find_all("tr")
     ]
     assert rows == [
-        [f"{MINUS}40", f"de {MINUS}100 à +40", "5", "incertain"],
-        ["+60", f"de {MINUS}10 à +100", "5", "incertain"],
+        [f"{MINUS}40", f"de {MINUS}100 à +20", "5", "incertain"],
+        ["+60", "de +3 à +100", "5", "incertain"],
     ]
 
 
