@@ -245,19 +245,19 @@ def seed_tracked_actions(experiment, lead, participants):
 
 # What the participants wrote in the retrospective's open questions.
 RETROSPECTIVE_TEXTS = {
-    "Qu'est-ce qui a bien fonctionné ?": [
+    "Qu’est-ce qui a bien fonctionné ?": [
         "Le tour de table qui commence par les personnes à distance.",
-        "Des réunions qui finissent à l'heure.",
+        "Des réunions qui finissent à l’heure.",
         "Le compte rendu écrit pendant la réunion.",
         "On ose davantage prendre la parole à distance.",
-        "L'ordre du jour envoyé la veille.",
+        "L’ordre du jour envoyé la veille.",
         "",
     ],
-    "Qu'est-ce qu'il faudrait changer ?": [
+    "Qu’est-ce qu’il faudrait changer ?": [
         "Un micro de table dans la salle 204.",
         "Tenir le rythme pendant les congés.",
         "",
-        "Faire tourner l'animation chaque semaine.",
+        "Faire tourner l’animation chaque semaine.",
         "Des consignes plus courtes pour les nouveaux.",
         "Prévoir cinq minutes pour les sujets imprévus.",
     ],

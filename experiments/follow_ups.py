@@ -94,7 +94,7 @@ def follow_up_questions(experiment):
     questions.append(
         Question(
             kind=Question.Kind.TEXT,
-            label="Qu'est-ce qui a changé depuis la fin de l'expérimentation ?",
+            label="Qu’est-ce qui a changé depuis la fin de l’expérimentation ?",
         )
     )
     return questions
@@ -118,8 +118,8 @@ def open_follow_up(follow_up_pk, now=None):
         survey = build_survey(
             experiment,
             f"Suivi à {follow_up.months} mois : {experiment.title}",
-            f"{follow_up.months} mois après le plan d'action : appliquez-vous toujours les "
-            "pratiques testées, et les recommanderiez-vous aujourd'hui ? "
+            f"{follow_up.months} mois après le plan d’action : appliquez-vous toujours les "
+            "pratiques testées, et les recommanderiez-vous aujourd’hui ? "
             "Toutes les questions sont facultatives.",
             follow_up_questions(experiment),
             respondents(experiment),

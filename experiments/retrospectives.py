@@ -56,10 +56,10 @@ def retrospective_questions(experiment):
             kind=Question.Kind.SCALE, label="Les pratiques testées étaient faciles à adopter."
         ),
         Question(
-            kind=Question.Kind.SCALE, label="Les pratiques testées ont été utiles à l'équipe."
+            kind=Question.Kind.SCALE, label="Les pratiques testées ont été utiles à l’équipe."
         ),
-        Question(kind=Question.Kind.TEXT, label="Qu'est-ce qui a bien fonctionné ?"),
-        Question(kind=Question.Kind.TEXT, label="Qu'est-ce qu'il faudrait changer ?"),
+        Question(kind=Question.Kind.TEXT, label="Qu’est-ce qui a bien fonctionné ?"),
+        Question(kind=Question.Kind.TEXT, label="Qu’est-ce qu’il faudrait changer ?"),
     ]
     return questions
 
@@ -73,7 +73,7 @@ def open_retrospective(experiment, now=None):
     survey = build_survey(
         experiment,
         f"Rétrospective : {experiment.title}",
-        "Votre regard sur l'expérimentation, pour décider de la suite. "
+        "Votre regard sur l’expérimentation, pour décider de la suite. "
         "Toutes les questions sont facultatives.",
         retrospective_questions(experiment),
         Agent.objects.filter(pk__in=respondent_ids),
