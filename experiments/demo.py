@@ -10,7 +10,7 @@ from intranet.accounts.demo import demo_email
 from intranet.accounts.models import Agent
 from intranet.accounts.roles import SPONSORS
 from practices.services import draft_practice_from_experiment
-from surveys.models import Invitation
+from surveys.models import Invitation, Survey
 from surveys.services import close, submit_response
 
 from . import announcements, services
@@ -170,6 +170,13 @@ def measure_again(experiment, rng, count=None):
     from .follow_ups import FOLLOW_UP_SURVEY_DAYS, STILL_APPLIED_CHOICES, open_follow_up
 
     chosen = list(experiment.follow_ups.order_by("number"))[:count]
+    if chosen and experiment.retrospective_survey_id:
+        # The retrospective closed months before its first follow-up, on the demo's clock too
+        # (the practice page's trend lists them by date).
+        first = timezone.now() - datetime.timedelta(days=(FOLLOW_UP_SURVEY_DAYS + 1) * len(chosen))
+        Survey.objects.filter(pk=experiment.retrospective_survey_id).update(
+            closed_at=first - datetime.timedelta(days=30 * chosen[0].months)
+        )
     for index, follow_up in enumerate(chosen):
         # One after the other, the last one closed yesterday.
         opened = timezone.now() - datetime.timedelta(
