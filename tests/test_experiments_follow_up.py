@@ -302,23 +302,31 @@ def test_the_teams_are_invited_when_the_lead_chose_so(
     assert {agent.pk for agent in participants} <= invited
 
 
+def page_after_the_first_follow_up(client, lead, experiment, callbacks, answer):
+    """The experiment page as its lead sees it once the first follow-up, opened on its date
+    and answered by ``answer(follow_up)``, has closed."""
+    first = experiment.follow_ups.get(number=1)
+    with later((first.due_on - timezone.localdate()).days), callbacks(execute=True):
+        run_command()
+    first.refresh_from_db()
+    answer(first)
+    days = (timezone.localtime(first.survey.closes_at).date() - timezone.localdate()).days + 1
+    with callbacks(execute=True):
+        close_follow_up(first, days)
+    return (
+        as_user(client, lead)
+        .get(reverse("experiments:detail", args=[experiment.pk]))
+        .content.decode()
+    )
+
+
 def test_the_page_compares_each_practice_before_and_after_with_k_respected(
     client, lead, sponsor, participants, practices, stranger, django_capture_on_commit_callbacks
 ):
     callbacks = django_capture_on_commit_callbacks
     experiment = in_follow_up(client, lead, sponsor, participants, callbacks, practices[:1])
-    first = experiment.follow_ups.get(number=1)
-    with later((first.due_on - timezone.localdate()).days), callbacks(execute=True):
-        run_command()
-    first.refresh_from_db()
-    answer_follow_up(first, 3, "En partie")  # 6 answers: every detractor, all "partly"
-    days = (timezone.localtime(first.survey.closes_at).date() - timezone.localdate()).days + 1
-    with callbacks(execute=True):
-        close_follow_up(first, days)
-    page = (
-        as_user(client, lead)
-        .get(reverse("experiments:detail", args=[experiment.pk]))
-        .content.decode()
+    page = page_after_the_first_follow_up(  # 6 answers: every detractor, all "partly"
+        client, lead, experiment, callbacks, lambda first: answer_follow_up(first, 3, "En partie")
     )
     assert "Chaque pratique avant et après" in page
     assert "+100" in page  # the retrospective
@@ -331,24 +339,18 @@ def test_a_follow_up_answered_by_fewer_than_k_shows_no_figure(
 ):
     callbacks = django_capture_on_commit_callbacks
     experiment = in_follow_up(client, lead, sponsor, participants, callbacks, practices[:1])
-    first = experiment.follow_ups.get(number=1)
-    with later((first.due_on - timezone.localdate()).days), callbacks(execute=True):
-        run_command()
-    first.refresh_from_db()
-    k = first.survey.min_group_size
-    answer_follow_up(first, 0, "Non", count=k - 1)
-    days = (timezone.localtime(first.survey.closes_at).date() - timezone.localdate()).days + 1
-    with callbacks(execute=True):
-        close_follow_up(first, days)
-    page = (
-        as_user(client, lead)
-        .get(reverse("experiments:detail", args=[experiment.pk]))
-        .content.decode()
+    page = page_after_the_first_follow_up(
+        client,
+        lead,
+        experiment,
+        callbacks,
+        lambda first: answer_follow_up(first, 0, "Non", count=first.survey.min_group_size - 1),
     )
     assert "Chaque pratique avant et après" in page
     assert "−100" not in page and "-100" not in page
     assert "non 100 %" not in page
     assert "pas assez de réponses" in page
+    k = experiment.follow_ups.get(number=1).survey.min_group_size
     assert f"à partir de {k} réponses" in page
 
 
