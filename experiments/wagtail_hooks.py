@@ -3,6 +3,7 @@ import datetime
 from django.db.models import Count, Exists, F, OuterRef, Q, Subquery, Window
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
@@ -20,6 +21,7 @@ from intranet.core.hooks import (
     with_the_others_counted,
 )
 
+from .action_tracking import open_actions_of
 from .flows import ExperimentFlow
 from .models import (
     STAGE_NAMES,
@@ -79,6 +81,41 @@ def experiment_tasks(request):
             ngettext(
                 "%(count)s other experiment task waits for you",
                 "%(count)s other experiment tasks wait for you",
+                count,
+            )
+            % {"count": count}
+        ),
+        reverse("experiments:my_tasks"),
+        _("See them all in My tasks."),
+    )
+
+
+@hooks.register(ATTENTION_ITEMS)
+def my_open_actions(request):
+    """The actions of action plans the agent owns, still open, the soonest due first (agents
+    without e-mail are never reminded otherwise); the others counted, with a link to them."""
+    actions = list(open_actions_of(request.user).annotate(total=Window(Count("pk")))[:HOME_TASKS])
+    today = timezone.localdate()
+    items = [
+        AttentionItem(
+            title=_("Action: %(what)s") % {"what": action.what},
+            url=reverse("experiments:action", args=[action.experiment_id, action.pk]),
+            description=(
+                _("Overdue since %(date)s, in the experiment “%(title)s”")
+                if action.due_date < today
+                else _("Due on %(date)s, in the experiment “%(title)s”")
+            )
+            % {"date": date_format(action.due_date), "title": action.experiment.title},
+        )
+        for action in actions
+    ]
+    return with_the_others_counted(
+        items,
+        actions[0].total if actions else 0,
+        lambda count: (
+            ngettext(
+                "%(count)s other open action of yours",
+                "%(count)s other open actions of yours",
                 count,
             )
             % {"count": count}

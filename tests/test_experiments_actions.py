@@ -16,6 +16,7 @@ from django.db import IntegrityError, connection, connections, transaction
 from django.test import override_settings
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 
 from experiments import action_reminders
 from experiments import services as experiment_services
@@ -244,6 +245,35 @@ def test_the_experiment_page_costs_the_same_queries_with_one_or_several_actions(
     page = response.content.decode()
     assert all(url_of(action) in page for action in experiment.actions.all())
     assert several == one
+
+
+def test_the_owner_finds_her_open_actions_on_her_home_page_at_a_constant_cost(
+    client, experiment, participants
+):
+    owner, other = participants[0], participants[1]
+    late = make_action(experiment, owner, days=-2, what="Commander les micros")
+    make_action(experiment, owner, days=-9, what="Action faite", status="done")
+    as_user(client, owner)
+    one, response = visit_queries(client, "/")
+    home = response.content.decode()
+    due = date_format(late.due_date)
+    assert "Action : Commander les micros" in home
+    assert f"En retard depuis le {due}, dans l’expérimentation « Réunions hybrides »" in home
+    assert url_of(late) in home
+    assert "Action faite" not in home  # done: nothing left to do
+    assert "Commander les micros" not in as_user(client, other).get("/").content.decode()
+
+    for index in range(6):
+        make_action(experiment, owner, days=index + 1, what=f"Action {index}")
+    as_user(client, owner)
+    seven, response = visit_queries(client, "/")
+    home = response.content.decode()
+    assert seven == one
+    shown = ["Commander les micros", *(f"Action {index}" for index in range(4))]
+    assert all(f"Action : {what}" in home for what in shown)  # the 5 soonest due
+    assert "Action : Action 4" not in home
+    assert "2 autres actions ouvertes vous sont confiées" in home
+    assert f"Échéance le {date_format(TODAY + datetime.timedelta(days=1))}" in home
 
 
 # --- Owners told and reminded ---
