@@ -33,6 +33,7 @@ def idea_list(request):
         {
             "ideas": rows,
             "statuses": Idea.Status.choices,
+            "orders": [("recent", _("Newest first")), ("supported", _("Most supported first"))],
             "selected": {"status": status, "order": order if order in ORDERS else "recent"},
         },
     )

@@ -77,7 +77,13 @@ def experiment_list(request):
         {
             "rows": rows,
             "stages": STAGES,
-            "departments": Department.objects.filter(parent__isnull=True),
+            "statuses": [(PROCESS.NEW, _("In progress")), (PROCESS.DONE, _("Finished"))],
+            "departments": [
+                (str(pk), name)
+                for pk, name in Department.objects.filter(parent__isnull=True).values_list(
+                    "pk", "name"
+                )
+            ],
             "selected": {"stage": stage, "status": status, "department": department},
             "can_start": services.can_start(request.user),
         },
