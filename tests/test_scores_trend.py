@@ -237,6 +237,26 @@ def test_the_dashboard_adds_every_practice_up_survey_by_survey(
     assert (overall.score, overall.answers) == (30, 10)
 
 
+def test_the_dashboard_draws_the_ten_most_answered_practices_and_counts_the_others(
+    client, site, make_survey, make_agent
+):
+    library = make_library(site)
+    practices = [make_practice(library, f"Pratique {number:02}") for number in range(12)]
+    for number, page in enumerate(practices):  # the first two the least answered
+        rate(page, make_survey, make_agent, [10] * (5 if number < 2 else 6), days_ago=5)
+    client.force_login(skills_officer())
+    response = client.get(DASHBOARD, dashboard_period())
+    dashboard = response.context["dashboard"]
+    assert [item.practice for item in dashboard.drawn_trends] == practices[2:]  # by title
+    assert len(dashboard.trends) == 12  # the export keeps every one
+    section = BeautifulSoup(response.content.decode(), "html.parser").find(
+        "section", id="tendances"
+    )
+    titles = [heading.get_text(strip=True) for heading in section.find_all("h3")]
+    assert titles == ["Toutes les pratiques ensemble", *(page.title for page in practices[2:])]
+    assert "2 autres pratiques ont un score sur la période" in section.get_text(" ", strip=True)
+
+
 def test_a_page_draws_the_last_twelve_surveys_and_says_how_many_are_older(
     agent_client, practice, make_survey, make_agent
 ):

@@ -8,6 +8,7 @@ fewer than *k* people is never given as a number, nor left derivable from a tota
 
 import datetime
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from django.db.models import Exists, OuterRef, Prefetch
 from django.db.models.functions import Coalesce
@@ -288,6 +289,10 @@ class PracticeTrend:
         return f"tendance-{self.practice.pk}-graphique"
 
 
+# Practices whose trend the dashboard draws, the most answered in the period.
+DASHBOARD_TRENDS = 10
+
+
 def practice_trends(departments, period, minimum):
     """Each live practice's score, survey by survey, for the surveys closed in the period:
     for the whole city (``departments`` None) every survey, as on the practice pages; for a
@@ -342,7 +347,24 @@ class ImpactDashboard:
     training: TrainingFigures
     evolution: LevelEvolution
     recommendations: list
-    trends: list  # PracticeTrend
+    trends: list  # PracticeTrend, all of them (the export holds them all)
+
+    @cached_property
+    def drawn_trends(self):
+        """The DASHBOARD_TRENDS practices most answered in the period, by title: the others
+        are counted (their pages and the export hold their trends), as 300 charts would make
+        a page nobody reads."""
+        most_answered = sorted(
+            range(len(self.trends)),
+            key=lambda index: (
+                -sum(point.recommendation.answers for point in self.trends[index].trend.points)
+            ),
+        )[:DASHBOARD_TRENDS]
+        return [self.trends[index] for index in sorted(most_answered)]  # still by title
+
+    @property
+    def other_trends(self):
+        return len(self.trends) - len(self.drawn_trends)
 
     @property
     def overall_trend(self):
