@@ -49,6 +49,19 @@ def make_agent(db, department):
     return make
 
 
+@pytest.fixture
+def role_groups():
+    """The role groups the migrations create, back after an earlier transactional test
+    flushed the database (tests with ``django_db(transaction=True)`` need them so)."""
+    import importlib
+
+    from django.apps import apps
+
+    importlib.import_module("intranet.accounts.migrations.0002_role_groups").create_roles(
+        apps, None
+    )
+
+
 def member_of(group, make_agent, last_name, first_name):
     """An agent of the default department, in this group (intranet/accounts/roles.py)."""
     from django.contrib.auth.models import Group

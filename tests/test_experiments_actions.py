@@ -4,11 +4,9 @@ each update kept and e-mailed to the experiment's followers; its owner is told w
 it and reminded before its due date; "Mes tâches" lists the open ones."""
 
 import datetime
-import importlib
 import threading
 
 import pytest
-from django.apps import apps
 from django.contrib.auth.models import Group
 from django.core import mail
 from django.core.management import call_command
@@ -379,9 +377,7 @@ def test_the_command_sends_the_reminders(action, django_capture_on_commit_callba
     reason="SQLite lets one writer at a time: this race only exists on PostgreSQL",
 )
 @pytest.mark.django_db(transaction=True)
-def test_two_runs_at_once_remind_once(make_agent):
-    roles = importlib.import_module("intranet.accounts.migrations.0002_role_groups")
-    roles.create_roles(apps, None)
+def test_two_runs_at_once_remind_once(make_agent, role_groups):
     lead = make_agent("Cheffe")
     lead.groups.add(Group.objects.get(name=PROJECT_LEADS))
     experiment = experiment_services.start(lead, "Deux serveurs")

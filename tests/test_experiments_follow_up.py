@@ -244,7 +244,7 @@ def test_two_runs_open_a_follow_up_once(
 
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="the race needs real concurrency")
 @pytest.mark.django_db(transaction=True)
-def test_two_concurrent_runs_open_a_follow_up_once_on_postgresql(make_agent, site):
+def test_two_concurrent_runs_open_a_follow_up_once_on_postgresql(make_agent, site, role_groups):
     from experiments import services
     from intranet.accounts import roles
 

@@ -5,13 +5,11 @@ the e-mails, on the page or in the logs tells who answered.
 """
 
 import datetime
-import importlib
 import logging
 import re
 import threading
 
 import pytest
-from django.apps import apps
 from django.contrib.auth.models import Group
 from django.core import mail
 from django.core.management import call_command
@@ -329,9 +327,7 @@ def test_the_invitees_find_it_on_their_home_page_and_in_their_data_answered_or_n
     reason="SQLite lets one writer at a time: this race only exists on PostgreSQL",
 )
 @pytest.mark.django_db(transaction=True)
-def test_two_first_publications_at_once_email_the_invitees_once(make_agent):
-    roles = importlib.import_module("intranet.accounts.migrations.0002_role_groups")
-    roles.create_roles(apps, None)
+def test_two_first_publications_at_once_email_the_invitees_once(make_agent, role_groups):
     lead = make_agent("Cheffe")
     lead.groups.add(Group.objects.get(name=PROJECT_LEADS))
     experiment = experiment_services.start(lead, "Deux fenêtres")
